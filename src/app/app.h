@@ -1,0 +1,51 @@
+// Wires configuration, scheduler, snapshot store and web server together.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/scheduler.h"
+#include "core/snapshot.h"
+#include "http/server.h"
+
+namespace streamprobe {
+
+struct Flags {
+  std::string listen_address = ":9101";
+  std::string telemetry_path = "/metrics";
+  std::string config_file = "streamprobe.yml";
+  bool config_check = false;
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  bool version = false;
+};
+
+// Parses the exporter-style flags (--name=value or --name value). On error
+// returns false and sets *error.
+bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error);
+std::string UsageText();
+
+class App {
+ public:
+  explicit App(Flags flags);
+  ~App();
+  // Loads the configuration, starts probes and the web server; blocks until
+  // SIGINT/SIGTERM. SIGHUP reloads. Returns the process exit code.
+  int Run();
+  // Validates the configuration only (--config.check). Returns the exit code.
+  int Check();
+  // Reloads the configuration; keeps the old one on error. Returns "" on
+  // success or the formatted errors. Thread-safe.
+  std::string Reload();
+
+ private:
+  Flags flags_;
+  SnapshotStore store_;
+  Scheduler scheduler_{store_};
+  std::mutex reload_mutex_;   // serialises reloads
+  EngineInfo engine_;         // guarded by reload_mutex_
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace streamprobe

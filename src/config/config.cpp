@@ -1,0 +1,91 @@
+#include "config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace streamprobe {
+namespace {
+
+constexpr Millis kMinInterval{100};
+constexpr Millis kMaxInterval{24 * 3600 * 1000};
+constexpr Millis kMinTimeout{50};
+constexpr Millis kMaxTimeout{10 * 60 * 1000};
+
+void CheckUniqueTargets(const Plan& plan, ErrorList& errors) {
+  std::set<std::string> seen;
+  for (const TargetSpec& target : plan.targets) {
+    if (!seen.insert(target.Id()).second) {
+      errors.push_back({"clusters", "target " + target.Id() + " is defined twice"});
+    }
+  }
+}
+
+}  // namespace
+
+Schedule ReadSchedule(Decoder& section, const ClusterContext& cluster) {
+  Schedule s;
+  s.interval = section.Duration("interval", cluster.interval, kMinInterval, kMaxInterval);
+  s.timeout = section.Duration("timeout", std::min(cluster.timeout, s.interval), kMinTimeout,
+                               kMaxTimeout);
+  if (s.timeout > s.interval) {
+    section.Error("timeout", "must not exceed interval");
+    s.timeout = s.interval;
+  }
+  return s;
+}
+
+LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backend> backends) {
+  LoadedConfig loaded;
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    loaded.errors.push_back({"", std::string("not valid YAML: ") + e.what()});
+    return loaded;
+  }
+  if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  Decoder top(root, "", &loaded.errors);
+
+  Decoder defaults = top.Child("defaults");
+  ClusterContext base;
+  base.interval = defaults.Duration("interval", base.interval, kMinInterval, kMaxInterval);
+  base.timeout = defaults.Duration("timeout", base.timeout, kMinTimeout, kMaxTimeout);
+  defaults.Finish();
+
+  std::set<std::string> names;
+  auto clusters = top.Sequence("clusters");
+  if (!top.Has("clusters")) top.Error("clusters", "is required (a list of clusters)");
+  for (Decoder& cluster : clusters) {
+    ClusterContext context = base;
+    context.name = cluster.RequiredString("name");
+    if (!context.name.empty() && !names.insert(context.name).second) {
+      cluster.Error("name", "duplicate cluster name " + context.name);
+    }
+    context.interval = cluster.Duration("interval", base.interval, kMinInterval, kMaxInterval);
+    context.timeout = cluster.Duration("timeout", base.timeout, kMinTimeout, kMaxTimeout);
+    for (const Backend& backend : backends) {
+      if (!cluster.Has(std::string(backend.name))) continue;
+      Decoder section = cluster.Child(std::string(backend.name));
+      backend.plan(section, context, loaded.plan);
+    }
+    cluster.Finish();
+  }
+  top.Finish();
+  CheckUniqueTargets(loaded.plan, loaded.errors);
+  return loaded;
+}
+
+LoadedConfig LoadConfigFile(const std::string& path, std::span<const Backend> backends) {
+  std::ifstream in(path);
+  if (!in) {
+    LoadedConfig loaded;
+    loaded.errors.push_back({"", "cannot read configuration file " + path});
+    return loaded;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return LoadConfigText(buffer.str(), backends);
+}
+
+}  // namespace streamprobe

@@ -1,0 +1,195 @@
+#include "core/scheduler.h"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+
+#include "core/log.h"
+
+namespace streamprobe {
+
+// State shared between a runner and the worker of its current round. Shared
+// ownership lets an abandoned (hung) worker outlive its runner safely.
+struct RoundSlot {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  ProbeOutcome outcome;
+};
+
+class TargetRunner {
+ public:
+  TargetRunner(TargetSpec spec, SnapshotStore& store) : spec_(std::move(spec)), store_(store) {}
+
+  void Start() { thread_ = std::thread([this] { Loop(); }); }
+
+  void RequestStop() {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool published() const { return published_.load(); }
+
+ private:
+  void Loop() {
+    const std::string id = spec_.Id();
+    auto next_round = Clock::now();
+    while (!StopRequested()) {
+      RunRound(id);
+      next_round += spec_.interval;
+      if (next_round < Clock::now()) next_round = Clock::now();
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, next_round, [this] { return stopping_; });
+    }
+  }
+
+  bool StopRequested() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+
+  // Starts a worker unless the previous one still runs; waits up to the timeout.
+  void RunRound(const std::string& id) {
+    const auto started = Clock::now();
+    const auto deadline = started + spec_.timeout;
+    if (in_flight_ && !SlotDone(*in_flight_)) {
+      Publish(id, TimeoutOutcome("previous probe round still running (backend hung)"), started);
+      return;
+    }
+    auto slot = std::make_shared<RoundSlot>();
+    in_flight_ = slot;
+    ProbeContext ctx{deadline, store_.Current()};
+    std::thread([slot, probe = spec_.probe, ctx] {
+      ProbeOutcome outcome;
+      try {
+        outcome = probe->Run(ctx);
+      } catch (const std::exception& e) {
+        outcome.status = Status::Fail(Reason::kOther, std::string("probe threw: ") + e.what());
+      } catch (...) {
+        outcome.status = Status::Fail(Reason::kOther, "probe threw a non-standard exception");
+      }
+      std::lock_guard lock(slot->mutex);
+      slot->outcome = std::move(outcome);
+      slot->done = true;
+      slot->done_cv.notify_all();
+    }).detach();
+
+    std::unique_lock lock(slot->mutex);
+    // A short grace lets a probe that honours the deadline report its own reason.
+    const auto grace = deadline + Millis(200);
+    if (!slot->done_cv.wait_until(lock, grace, [&] { return slot->done; })) {
+      lock.unlock();
+      Publish(id, TimeoutOutcome("probe did not finish before its deadline"), started);
+      return;
+    }
+    ProbeOutcome outcome = std::move(slot->outcome);
+    lock.unlock();
+    in_flight_.reset();
+    Publish(id, std::move(outcome), started);
+  }
+
+  static bool SlotDone(RoundSlot& slot) {
+    std::lock_guard lock(slot.mutex);
+    return slot.done;
+  }
+
+  static ProbeOutcome TimeoutOutcome(std::string detail) {
+    ProbeOutcome outcome;
+    outcome.status = Status::Fail(Reason::kTimeout, std::move(detail));
+    return outcome;
+  }
+
+  void Publish(const std::string& id, ProbeOutcome outcome, Clock::time_point started) {
+    if (StopRequested()) return;
+    auto result = std::make_shared<TargetResult>();
+    result->cluster = spec_.cluster;
+    result->system = spec_.system;
+    result->name = spec_.name;
+    result->duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    result->finished_unix = UnixNow();
+    ++rounds_;
+    result->rounds = rounds_;
+    if (outcome.status.ok()) {
+      last_success_unix_ = result->finished_unix;
+    } else {
+      ++failures_[outcome.status.reason()];
+      if (outcome.status.reason() != last_reason_ || outcome.status.detail() != last_detail_) {
+        LogWarn("probe failed", {{"target", id},
+                                 {"reason", ReasonName(outcome.status.reason())},
+                                 {"detail", outcome.status.detail()}});
+      }
+    }
+    if (outcome.status.ok() && last_reason_ != Reason::kNone) {
+      LogInfo("probe recovered", {{"target", id}});
+    }
+    last_reason_ = outcome.status.reason();
+    last_detail_ = outcome.status.detail();
+    result->last_success_unix = last_success_unix_;
+    result->failures = failures_;
+    result->status = std::move(outcome.status);
+    result->metrics = std::move(outcome.metrics);
+    result->metrics.AddLabelToAll({"cluster", spec_.cluster});
+    result->facts = std::move(outcome.facts);
+    result->state = std::move(outcome.state);
+    store_.Publish(id, std::move(result));
+    published_ = true;
+  }
+
+  TargetSpec spec_;
+  SnapshotStore& store_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::atomic<bool> published_{false};
+  // Below: touched by the runner thread only.
+  std::shared_ptr<RoundSlot> in_flight_;
+  std::uint64_t rounds_ = 0;
+  std::map<Reason, std::uint64_t> failures_;
+  double last_success_unix_ = 0;
+  Reason last_reason_ = Reason::kNone;
+  std::string last_detail_;
+};
+
+Scheduler::Scheduler(SnapshotStore& store) : store_(store) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::Start(const Plan& plan) {
+  Stop();
+  std::vector<std::string> ids;
+  for (const TargetSpec& spec : plan.targets) ids.push_back(spec.Id());
+  store_.Reset(plan.views, ids);
+  std::vector<std::unique_ptr<TargetRunner>> runners;
+  for (const TargetSpec& spec : plan.targets) {
+    runners.push_back(std::make_unique<TargetRunner>(spec, store_));
+  }
+  for (auto& runner : runners) runner->Start();
+  std::lock_guard lock(runners_mutex_);
+  runners_ = std::move(runners);
+}
+
+void Scheduler::Stop() {
+  std::vector<std::unique_ptr<TargetRunner>> old;
+  {
+    std::lock_guard lock(runners_mutex_);
+    old.swap(runners_);
+  }
+  for (auto& runner : old) runner->RequestStop();
+  for (auto& runner : old) runner->Join();
+}
+
+bool Scheduler::FirstRoundDone() const {
+  std::lock_guard lock(runners_mutex_);
+  for (const auto& runner : runners_) {
+    if (!runner->published()) return false;
+  }
+  return true;
+}
+
+}  // namespace streamprobe

@@ -1,0 +1,132 @@
+#include "net/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+
+namespace streamprobe {
+namespace {
+
+struct BodySink {
+  std::string* body;
+  std::size_t max_bytes;
+  bool overflow = false;
+};
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (sink->body->size() + n > sink->max_bytes) {
+    sink->overflow = true;
+    return 0;  // aborts the transfer
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+Reason ReasonForCurl(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Reason::kDns;
+    case CURLE_COULDNT_CONNECT:
+      return Reason::kRefused;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Reason::kTimeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return Reason::kTls;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return Reason::kRefused;
+    default:
+      return Reason::kOther;
+  }
+}
+
+class CurlHttpClient : public HttpClient {
+ public:
+  Result<HttpResponse> Do(const HttpRequest& request) override {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        request.deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Result<HttpResponse>::Fail(Reason::kTimeout, "deadline passed");
+
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) return Result<HttpResponse>::Fail(Reason::kOther, "curl_easy_init failed");
+    CURL* h = curl.get();
+    HttpResponse response;
+    BodySink sink{&response.body, request.max_body_bytes};
+    char error[CURL_ERROR_SIZE] = {0};
+
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left.count()));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "streamprobe/" STREAMPROBE_VERSION);
+    if (request.method != "GET") {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (!request.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    }
+    if (!request.basic_user.empty()) {
+      curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+      curl_easy_setopt(h, CURLOPT_USERNAME, request.basic_user.c_str());
+      curl_easy_setopt(h, CURLOPT_PASSWORD, request.basic_password.c_str());
+    }
+    if (!request.tls.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.tls.ca_file.c_str());
+    if (!request.tls.cert_file.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, request.tls.cert_file.c_str());
+    if (!request.tls.key_file.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, request.tls.key_file.c_str());
+    if (request.tls.insecure_skip_verify) {
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
+    for (const std::string& header : request.headers) {
+      headers.reset(curl_slist_append(headers.release(), header.c_str()));
+    }
+    if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+
+    const CURLcode code = curl_easy_perform(h);
+    if (sink.overflow) {
+      return Result<HttpResponse>::Fail(
+          Reason::kBadPayload,
+          "response body over " + std::to_string(request.max_body_bytes) + " bytes from " + request.url);
+    }
+    if (code != CURLE_OK) {
+      std::string detail = error[0] ? error : curl_easy_strerror(code);
+      return Result<HttpResponse>::Fail(ReasonForCurl(code), detail + " (" + request.url + ")");
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    char* content_type = nullptr;
+    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &content_type);
+    if (content_type) response.content_type = content_type;
+    return Result<HttpResponse>::Of(std::move(response));
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<HttpClient> NewCurlHttpClient() { return std::make_shared<CurlHttpClient>(); }
+
+void InitHttpGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+Status CheckHttpStatus(const HttpResponse& response) {
+  if (response.status >= 200 && response.status < 300) return Status::Ok();
+  if (response.status == 401 || response.status == 403) {
+    return Status::Fail(Reason::kAuth, "HTTP " + std::to_string(response.status));
+  }
+  return Status::Fail(Reason::kHttpStatus, "HTTP " + std::to_string(response.status));
+}
+
+}  // namespace streamprobe
