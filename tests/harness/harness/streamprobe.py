@@ -1,0 +1,160 @@
+"""Streamprobe: the streamprobe binary under test.
+
+    sp = Streamprobe(config_text=yaml_text)          # binary from $STREAMPROBE_BIN
+    sp.value("zookeeper_up", cluster="main", member="127.0.0.1:2181")   # -> 1.0 / None
+    sp.wait_for(lambda s: s.value("kafka_brokers", cluster="zk") == 3, timeout=30,
+                what="3 brokers", show=("kafka_",))
+
+Contract with the binary: ``streamprobe --config.file=<file> --web.listen-address=127.0.0.1:<port>``
+serves ``GET /metrics`` (Prometheus text), ``GET /readyz`` (200 when ready),
+``POST /-/reload`` (re-read the config file) and re-reads the config on SIGHUP.
+"""
+import os
+import signal
+
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from . import rundir
+from .jars import REPO_ROOT
+from .ports import free_port
+from .proc import ServerProcess
+from .wait import WaitTimeout, wait_until
+
+
+def default_binary():
+    """``$STREAMPROBE_BIN``, else ``<repo>/build/streamprobe`` if it exists."""
+    env = os.environ.get("STREAMPROBE_BIN")
+    if env:
+        return env
+    candidate = os.path.join(REPO_ROOT, "build", "streamprobe")
+    if os.path.exists(candidate):
+        return candidate
+    raise FileNotFoundError("streamprobe binary not found: set STREAMPROBE_BIN")
+
+
+class Scrape:
+    """One parsed /metrics response.
+
+    Attributes: ``text`` (raw body), ``families`` (list of prometheus_client Metric).
+    ``samples(name, **labels)`` -> samples whose *sample* name is ``name`` (so counters are
+    matched as "x_total", histogram parts as "x_bucket" etc.) and whose labels include
+    ``labels``; ``value(name, **labels)`` -> the single matching value, None if none
+    (AssertionError if several match); ``family(name)``; ``lines(*prefixes)`` -> the raw
+    non-comment lines starting with any prefix (all when none given).
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self.families = list(text_string_to_metric_families(text))
+
+    def family(self, name):
+        for f in self.families:
+            if f.name == name:
+                return f
+        return None
+
+    def samples(self, name, **labels):
+        want = {k: str(v) for k, v in labels.items()}
+        return [s for f in self.families for s in f.samples
+                if s.name == name and all(s.labels.get(k) == v for k, v in want.items())]
+
+    def value(self, name, **labels):
+        found = self.samples(name, **labels)
+        if not found:
+            return None
+        if len(found) > 1:
+            raise AssertionError(f"{len(found)} samples match {name}{labels}: "
+                                 + ", ".join(str(s.labels) for s in found))
+        return found[0].value
+
+    def lines(self, *prefixes):
+        return [line for line in self.text.splitlines()
+                if line and not line.startswith("#") and (not prefixes or line.startswith(prefixes))]
+
+
+class Streamprobe(ServerProcess):
+    """The binary under test.
+
+    Args:
+        config_text: YAML written to ``<run dir>/streamprobe-<n>/streamprobe.yml``.
+        binary: path (default ``default_binary()``).
+        args: extra command-line flags.
+        env: extra environment.
+        start: start and wait for ``GET /readyz`` == 200 (``timeout`` s).
+
+    Properties: ``host``, ``port``, ``url``, ``config_path``.
+    Methods: ``scrape()`` -> Scrape, ``value(name, **labels)`` (fresh scrape),
+    ``wait_for(predicate, timeout=30, interval=0.5, what, show=())`` -> the Scrape that
+    satisfied ``predicate(scrape)``; on timeout fails with the last scrape's lines
+    (filtered by the ``show`` prefixes), ``get(path)``, ``reload()`` -> Response of
+    ``POST /-/reload``, ``write_config(text)``, ``sighup()``; ServerProcess controls.
+    """
+
+    def __init__(self, config_text, binary=None, args=(), env=None, start=True, timeout=30.0,
+                 host="127.0.0.1"):
+        self.binary = binary or default_binary()
+        if os.sep in self.binary:  # the process runs in its own directory
+            self.binary = os.path.abspath(self.binary)
+        self.host = host
+        self.port = free_port(host)
+        self.dir = rundir.new_dir("streamprobe")
+        self.config_path = os.path.join(self.dir, "streamprobe.yml")
+        self.write_config(config_text)
+        argv = [self.binary, f"--config.file={self.config_path}",
+                f"--web.listen-address={host}:{self.port}"] + list(args)
+        super().__init__("streamprobe", argv, os.path.join(self.dir, "streamprobe.log"),
+                         ready=lambda p: p._ready(), env=env, stop_grace=10.0)
+        if start:
+            self.start(timeout=timeout)
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def _ready(self):
+        try:
+            return self.get("/readyz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def write_config(self, text):
+        with open(self.config_path, "w") as f:
+            f.write(text)
+
+    def get(self, path, timeout=10):
+        return requests.get(self.url + path, timeout=timeout)
+
+    def scrape(self):
+        r = self.get("/metrics")
+        r.raise_for_status()
+        return Scrape(r.text)
+
+    def value(self, name, **labels):
+        return self.scrape().value(name, **labels)
+
+    def wait_for(self, predicate, timeout=30.0, interval=0.5, what="metrics condition", show=()):
+        last = {}
+
+        def check():
+            last["scrape"] = self.scrape()
+            return predicate(last["scrape"]) and last["scrape"]
+
+        def describe():
+            s = last.get("scrape")
+            if s is None:
+                return "no successful scrape"
+            lines = s.lines(*show)
+            tail = "" if len(lines) <= 80 else f"\n... ({len(lines) - 80} more lines)"
+            return "last scrape:\n" + "\n".join(lines[:80]) + tail
+
+        try:
+            return wait_until(check, timeout, interval=interval, what=what, describe=describe)
+        except WaitTimeout as exc:
+            raise WaitTimeout(f"{exc}\nstreamprobe log tail:\n{self.log_tail(20)}") from None
+
+    def reload(self):
+        return requests.post(self.url + "/-/reload", timeout=10)
+
+    def sighup(self):
+        self._require_running().send_signal(signal.SIGHUP)
