@@ -184,7 +184,11 @@ class ConnectCluster:
     def create_file_source(self, name, file, topic, tasks_max=1, extra=None):
         """Create a FileStreamSource connector reading ``file`` (path) into ``topic``.
         Retries 409 (rebalance in progress).  Returns the response JSON."""
-        cfg = {"connector.class": FILE_SOURCE, "tasks.max": str(tasks_max), "file": file, "topic": topic}
+        # The harness brokers do not auto-create topics: let Connect create the
+        # target topic (KIP-158), or the task's producer blocks on metadata.
+        cfg = {"connector.class": FILE_SOURCE, "tasks.max": str(tasks_max), "file": file, "topic": topic,
+               "topic.creation.default.replication.factor": "1",
+               "topic.creation.default.partitions": "1"}
         cfg.update(extra or {})
 
         def attempt():

@@ -1,0 +1,49 @@
+#include "schema_registry/schema_registry_config.h"
+
+#include <set>
+
+namespace streamprobe {
+namespace {
+
+constexpr long long kMinBody = 1024;
+constexpr long long kMaxBody = 256ll << 20;
+
+std::string TrimSlashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+SchemaRegistryConfig DecodeSchemaRegistryConfig(Decoder& section) {
+  SchemaRegistryConfig c;
+  std::set<std::string> seen;
+  for (const std::string& url : section.StringList("urls")) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+      section.Error("urls", "\"" + url + "\" is not an http:// or https:// URL");
+    } else if (!seen.insert(TrimSlashes(url)).second) {
+      section.Error("urls", "\"" + url + "\" is listed twice");
+    } else {
+      c.urls.push_back(TrimSlashes(url));
+    }
+  }
+  if (!section.Has("urls") || seen.empty()) section.Error("urls", "is required (at least one URL)");
+  c.max_body_bytes = static_cast<std::size_t>(
+      section.Int("max_body_bytes", static_cast<long long>(c.max_body_bytes), kMinBody, kMaxBody));
+  Decoder auth = section.Child("basic_auth");
+  if (section.Has("basic_auth")) {
+    c.basic_user = auth.RequiredString("user");
+    c.basic_password = auth.SecretValue("password");
+    if (c.basic_password.empty()) auth.Error("password", "is required ({file: ...} or {env: ...})");
+  }
+  auth.Finish();
+  Decoder tls = section.Child("tls");
+  c.tls.ca_file = tls.String("ca_file");
+  c.tls.cert_file = tls.String("cert_file");
+  c.tls.key_file = tls.String("key_file");
+  c.tls.insecure_skip_verify = tls.Bool("insecure_skip_verify", false);
+  tls.Finish();
+  return c;
+}
+
+}  // namespace streamprobe
