@@ -1,0 +1,29 @@
+#include "doris/doris_plan.h"
+
+#include "doris/doris_probe.h"
+#include "doris/doris_sql.h"
+
+namespace streamprobe {
+
+void PlanDoris(Decoder& section, const ClusterContext& cluster, Plan& plan) {
+  const Schedule schedule = ReadSchedule(section, cluster);
+  auto config = std::make_shared<const DorisConfig>(DecodeDorisConfig(section));
+  section.Finish();
+  auto http = NewCurlHttpClient();
+  auto add = [&](std::string name, std::shared_ptr<Probe> probe) {
+    plan.targets.push_back(TargetSpec{cluster.name, "doris", std::move(name), schedule.interval,
+                                      schedule.timeout, std::move(probe)});
+  };
+  for (const DorisAddress& fe : config->fe) {
+    add(fe.Name(), std::make_shared<DorisFrontendProbe>(http, config, fe));
+  }
+  for (const DorisAddress& be : config->be) {
+    add(be.Name(), std::make_shared<DorisBackendProbe>(http, config, be));
+  }
+  add("cluster", std::make_shared<DorisClusterProbe>(http, config));
+  if (config->sql) {
+    add("sql", std::make_shared<DorisSqlProbe>(NewMariaDbClient(), *config->sql));
+  }
+}
+
+}  // namespace streamprobe
