@@ -82,6 +82,7 @@ class Streamprobe(ServerProcess):
         args: extra command-line flags.
         env: extra environment.
         start: start and wait for ``GET /readyz`` == 200 (``timeout`` s).
+        port: listen port (default: a free one).
 
     Properties: ``host``, ``port``, ``url``, ``config_path``.
     Methods: ``scrape()`` -> Scrape, ``value(name, **labels)`` (fresh scrape),
@@ -92,12 +93,12 @@ class Streamprobe(ServerProcess):
     """
 
     def __init__(self, config_text, binary=None, args=(), env=None, start=True, timeout=30.0,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", port=None):
         self.binary = binary or default_binary()
         if os.sep in self.binary:  # the process runs in its own directory
             self.binary = os.path.abspath(self.binary)
         self.host = host
-        self.port = free_port(host)
+        self.port = port or free_port(host)
         self.dir = rundir.new_dir("streamprobe")
         self.config_path = os.path.join(self.dir, "streamprobe.yml")
         self.write_config(config_text)
