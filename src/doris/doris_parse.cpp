@@ -1,5 +1,7 @@
 #include "doris/doris_parse.h"
 
+#include "net/json.h"
+
 #include <charconv>
 #include <cstdlib>
 
@@ -28,7 +30,7 @@ struct Envelope {
 };
 
 Result<Envelope> ParseEnvelope(std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
+  json doc = ParseJsonBounded(body);
   if (doc.is_discarded() || !doc.is_object()) {
     return Result<Envelope>::Fail(Bad("not a JSON object"));
   }
@@ -122,7 +124,7 @@ Result<DorisFeHealth> ParseFeHealth(std::string_view body) {
 }
 
 Status ParseBeHealth(std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
+  json doc = ParseJsonBounded(body);
   if (doc.is_discarded() || !doc.is_object()) return Bad("not a JSON object");
   auto status = doc.find("status");
   if (status == doc.end() || !status->is_string()) return Bad("no \"status\" string");

@@ -1,5 +1,7 @@
 #include "flink/flink_parse.h"
 
+#include "net/json.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -14,7 +16,7 @@ using nlohmann::json;
 Status Bad(std::string detail) { return Status::Fail(Reason::kBadPayload, std::move(detail)); }
 
 std::optional<json> ParseObjectOrArray(std::string_view body) {
-  json doc = json::parse(body, nullptr, false);
+  json doc = ParseJsonBounded(body);
   if (doc.is_discarded() || !(doc.is_object() || doc.is_array())) return std::nullopt;
   return doc;
 }

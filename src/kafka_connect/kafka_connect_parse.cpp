@@ -1,5 +1,7 @@
 #include "kafka_connect/kafka_connect_parse.h"
 
+#include "net/json.h"
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +20,7 @@ std::string StringAt(const json& j, const char* key) {
 // The body as a JSON object, or null. Never copies the parsed value: copying is
 // recursive and a deeply nested body would overflow the stack.
 json ParseObject(std::string_view body) {
-  json j = json::parse(body.begin(), body.end(), nullptr, false);
+  json j = ParseJsonBounded(body);
   if (!j.is_object()) return json();
   return j;
 }
@@ -152,7 +154,7 @@ Result<ConnectConnectors> ParseConnectConnectors(std::string_view body,
 }
 
 Result<std::vector<ConnectPlugin>> ParseConnectPlugins(std::string_view body) {
-  const json j = json::parse(body.begin(), body.end(), nullptr, false);
+  const json j = ParseJsonBounded(body);
   if (!j.is_array()) {
     return Result<std::vector<ConnectPlugin>>::Fail(Reason::kBadPayload,
                                                     "/connector-plugins is not a JSON array");

@@ -1,5 +1,7 @@
 #include "schema_registry/schema_registry_parse.h"
 
+#include "net/json.h"
+
 #include <span>
 
 #include <nlohmann/json.hpp>
@@ -9,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-json Parse(std::string_view body) { return json::parse(body.begin(), body.end(), nullptr, false); }
+json Parse(std::string_view body) { return ParseJsonBounded(body); }
 
 // The bounded value of string field `key` of a JSON object body.
 Result<std::string_view> BoundedField(std::string_view body, const char* key,
