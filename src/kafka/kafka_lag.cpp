@@ -1,0 +1,66 @@
+#include "kafka/kafka_lag.h"
+
+#include <algorithm>
+
+namespace streamprobe::kafka {
+
+void LagHistory::Record(const std::map<TopicPartition, std::int64_t>& log_end, double now_unix) {
+  for (auto it = samples_.begin(); it != samples_.end();) {
+    it = log_end.count(it->first) ? std::next(it) : samples_.erase(it);
+  }
+  for (const auto& [tp, offset] : log_end) {
+    auto& q = samples_[tp];
+    if (!q.empty() && q.back().log_end > offset) q.clear();  // truncated / recreated topic
+    q.push_back({offset, now_unix});
+    while (q.size() > kMaxSamples) q.pop_front();
+  }
+}
+
+double LagHistory::TimeLagSeconds(const TopicPartition& tp, std::int64_t committed,
+                                  double now_unix) const {
+  auto it = samples_.find(tp);
+  if (it == samples_.end() || it->second.empty()) return 0;
+  const auto& q = it->second;
+  if (committed >= q.back().log_end) return 0;
+  // Newest sample at or below the committed offset; the next one is above it.
+  for (std::size_t i = q.size() - 1; i-- > 0;) {
+    if (q[i].log_end > committed) continue;
+    const Sample& lo = q[i];
+    const Sample& hi = q[i + 1];
+    const double span = static_cast<double>(hi.log_end - lo.log_end);
+    const double frac = span > 0 ? static_cast<double>(committed - lo.log_end) / span : 0;
+    const double appended = lo.unix + frac * (hi.unix - lo.unix);
+    return std::max(0.0, now_unix - appended);
+  }
+  return std::max(0.0, now_unix - q.front().unix);
+}
+
+std::vector<GroupLag> ComputeLag(const std::vector<GroupOffsets>& groups,
+                                 const std::map<TopicPartition, std::int64_t>& log_end,
+                                 const LagHistory& history, double now_unix) {
+  std::vector<GroupLag> out;
+  for (const auto& g : groups) {
+    if (!g.ok) continue;
+    GroupLag gl;
+    gl.group = g.group;
+    for (const auto& [tp, committed] : g.committed) {
+      auto end = log_end.find(tp);
+      if (end == log_end.end() || end->second < 0) {
+        ++gl.partitions_without_log_end;
+        continue;
+      }
+      PartitionLag pl{tp, committed, end->second, std::max<std::int64_t>(0, end->second - committed),
+                      history.TimeLagSeconds(tp, committed, now_unix)};
+      gl.lag_by_topic[tp.topic] += pl.lag;
+      double& topic_time = gl.time_lag_by_topic[tp.topic];
+      topic_time = std::max(topic_time, pl.time_lag_seconds);
+      gl.total_lag += pl.lag;
+      gl.max_time_lag_seconds = std::max(gl.max_time_lag_seconds, pl.time_lag_seconds);
+      gl.partitions.push_back(pl);
+    }
+    out.push_back(std::move(gl));
+  }
+  return out;
+}
+
+}  // namespace streamprobe::kafka

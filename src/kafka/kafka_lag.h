@@ -1,0 +1,47 @@
+// Consumer lag: offsets, and a time-lag estimate from log-end-offset history.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "kafka/kafka_types.h"
+
+namespace streamprobe::kafka {
+
+// Log-end offsets (high watermarks) observed over past rounds, per partition.
+// Kept in the probe object; memory is bounded by kMaxSamples per partition and
+// by forgetting partitions not observed in the latest round. Not thread-safe.
+class LagHistory {
+ public:
+  static constexpr std::size_t kMaxSamples = 64;
+
+  // Records this round's log-end offsets at `now_unix` seconds and forgets
+  // partitions absent from `log_end`.
+  void Record(const std::map<TopicPartition, std::int64_t>& log_end, double now_unix);
+
+  // Seconds since the message at `committed` was appended, estimated by
+  // linear interpolation between the two recorded samples whose log-end
+  // offsets bracket it. 0 when caught up; a lower bound (now - oldest sample)
+  // when the consumer is behind every recorded sample; 0 if no history.
+  double TimeLagSeconds(const TopicPartition& tp, std::int64_t committed, double now_unix) const;
+
+  std::size_t partitions() const { return samples_.size(); }
+
+ private:
+  struct Sample {
+    std::int64_t log_end;
+    double unix;
+  };
+  std::map<TopicPartition, std::deque<Sample>> samples_;
+};
+
+// Lag per group, topic and partition: LAG = LOG-END-OFFSET - CURRENT-OFFSET,
+// as `kafka-consumer-groups --describe` prints it (never negative).
+// Partitions whose log end is unknown are counted, not guessed.
+std::vector<GroupLag> ComputeLag(const std::vector<GroupOffsets>& groups,
+                                 const std::map<TopicPartition, std::int64_t>& log_end,
+                                 const LagHistory& history, double now_unix);
+
+}  // namespace streamprobe::kafka
