@@ -75,7 +75,7 @@ clusters:
     doris:
       fe: {yaml_list(doris_fe)}
       be: {yaml_list(doris_be)}
-      auth: {{user: root, password: {{file: {secret_file}}}}}
+      basic_auth: {{user: root, password: {{file: {secret_file}}}}}
       sql:
         address: '{mariadb.host}:{mariadb.port}'
         user: {mariadb.user}

@@ -90,12 +90,7 @@ DorisConfig DecodeDorisConfig(Decoder& section) {
       if (fe.Name() == be.Name()) section.Error("be", "\"" + be.Name() + "\" is also an FE");
     }
   }
-  Decoder auth = section.Child("auth");
-  if (section.Has("auth")) {
-    c.user = auth.RequiredString("user");
-    c.password = auth.SecretValue("password");
-  }
-  auth.Finish();
+  c.basic_auth = DecodeBasicAuth(section);
   c.heartbeat_stale_after =
       section.Duration("heartbeat_stale_after", c.heartbeat_stale_after, Millis(1000),
                        Millis(24ll * 3600 * 1000));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/decoder.h"
+#include "config/http_options.h"
 
 namespace streamprobe {
 
@@ -36,8 +37,7 @@ struct DorisSqlConfig {
 struct DorisConfig {
   std::vector<DorisAddress> fe;    // expected FEs, HTTP port (8030)
   std::vector<DorisAddress> be;    // expected BEs, webserver port (8040)
-  std::string user;                // basic auth for /rest/v2/manager/node/*
-  Secret password;
+  BasicAuth basic_auth;            // `basic_auth`, for /rest/v2/manager/node/*
   Millis heartbeat_stale_after{30000};
   // Offset of the FE's local time zone from UTC, in seconds: LastHeartbeat is
   // printed in the FE JVM's zone without an offset.

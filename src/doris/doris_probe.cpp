@@ -12,10 +12,7 @@ Result<HttpResponse> DorisGet(HttpClient& http, const DorisConfig& config,
   HttpRequest request;
   request.url = "http://" + address.Name() + path;
   request.headers = {"Accept: application/json"};
-  if (with_auth && !config.user.empty()) {
-    request.basic_user = config.user;
-    request.basic_password = config.password.value;
-  }
+  if (with_auth) ApplyBasicAuth(config.basic_auth, request);
   request.max_body_bytes = config.max_body_bytes;
   request.deadline = deadline;
   auto response = http.Do(request);

@@ -37,18 +37,8 @@ FlinkConfig DecodeFlinkConfig(Decoder& section) {
       section.Int("max_jobs", static_cast<long long>(c.max_jobs), 1, 10000));
   c.max_body_bytes = static_cast<std::size_t>(section.Int(
       "max_body_bytes", static_cast<long long>(c.max_body_bytes), 1024, 256ll << 20));
-  Decoder auth = section.Child("auth");
-  if (section.Has("auth")) {
-    c.user = auth.RequiredString("user");
-    c.password = auth.SecretValue("password");
-  }
-  auth.Finish();
-  Decoder tls = section.Child("tls");
-  c.tls.ca_file = tls.String("ca_file");
-  c.tls.cert_file = tls.String("cert_file");
-  c.tls.key_file = tls.String("key_file");
-  c.tls.insecure_skip_verify = tls.Bool("insecure_skip_verify", false);
-  tls.Finish();
+  c.basic_auth = DecodeBasicAuth(section);
+  c.tls = DecodeTls(section);
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/decoder.h"
+#include "config/http_options.h"
 #include "net/http_client.h"
 
 namespace streamprobe {
@@ -16,8 +17,7 @@ struct FlinkConfig {
   Millis checkpoint_stale_after{600000};
   std::size_t max_jobs = 50;               // series budget: jobs rendered
   std::size_t max_body_bytes = 4u << 20;   // cap on every response body
-  std::string user;                        // basic auth when non-empty
-  Secret password;
+  BasicAuth basic_auth;                  // `basic_auth`; none when user is empty
   TlsOptions tls;
 };
 

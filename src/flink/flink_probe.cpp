@@ -13,8 +13,7 @@ Result<HttpResponse> FlinkProbe::Get(const std::string& path, Clock::time_point 
   HttpRequest request;
   request.url = config_.jobmanager + path;
   request.headers = {"Accept: application/json"};
-  request.basic_user = config_.user;
-  request.basic_password = config_.password.value;
+  ApplyBasicAuth(config_.basic_auth, request);
   request.tls = config_.tls;
   request.max_body_bytes = config_.max_body_bytes;
   request.deadline = deadline;

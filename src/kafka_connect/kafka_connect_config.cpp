@@ -48,19 +48,8 @@ KafkaConnectConfig DecodeKafkaConnectConfig(Decoder& section) {
       section.Int("max_body_bytes", static_cast<long long>(c.max_body_bytes), kMinBody, kMaxBody));
   c.max_connectors = static_cast<std::size_t>(
       section.Int("max_connectors", static_cast<long long>(c.max_connectors), 1, 100000));
-  Decoder auth = section.Child("basic_auth");
-  if (section.Has("basic_auth")) {
-    c.basic_user = auth.RequiredString("user");
-    c.basic_password = auth.SecretValue("password");
-    if (c.basic_password.empty()) auth.Error("password", "is required ({file: ...} or {env: ...})");
-  }
-  auth.Finish();
-  Decoder tls = section.Child("tls");
-  c.tls.ca_file = tls.String("ca_file");
-  c.tls.cert_file = tls.String("cert_file");
-  c.tls.key_file = tls.String("key_file");
-  c.tls.insecure_skip_verify = tls.Bool("insecure_skip_verify", false);
-  tls.Finish();
+  c.basic_auth = DecodeBasicAuth(section);
+  c.tls = DecodeTls(section);
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/decoder.h"
+#include "config/http_options.h"
 #include "net/http_client.h"
 
 namespace streamprobe {
@@ -16,8 +17,7 @@ struct KafkaConnectConfig {
   std::vector<std::string> expected_plugins;     // connector classes that must be installed
   std::size_t max_body_bytes = 4u << 20;         // cap on every response body
   std::size_t max_connectors = 1000;             // series budget: connectors rendered
-  std::string basic_user;                        // basic auth when non-empty
-  Secret basic_password;                         // resolved secret, never logged
+  BasicAuth basic_auth;                  // `basic_auth`; none when user is empty
   TlsOptions tls;
 };
 

@@ -169,7 +169,7 @@ Result<HttpResponse> ConnectHttp::Get(const std::string& url, Clock::time_point 
 }
 
 ConnectHttp MakeConnectHttp(const KafkaConnectConfig& config, std::shared_ptr<HttpClient> client) {
-  return ConnectHttp{std::move(client), config.basic_user, config.basic_password.value, config.tls,
+  return ConnectHttp{std::move(client), config.basic_auth.user, config.basic_auth.password.value, config.tls,
                      config.max_body_bytes};
 }
 

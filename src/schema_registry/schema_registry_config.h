@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/decoder.h"
+#include "config/http_options.h"
 #include "net/http_client.h"
 
 namespace streamprobe {
@@ -13,8 +14,7 @@ namespace streamprobe {
 struct SchemaRegistryConfig {
   std::vector<std::string> urls;         // REST base URLs, trailing '/' removed
   std::size_t max_body_bytes = 4u << 20; // cap on every response body
-  std::string basic_user;                // basic auth when non-empty
-  Secret basic_password;                 // resolved secret, never logged
+  BasicAuth basic_auth;                  // `basic_auth`; none when user is empty
   TlsOptions tls;
 };
 

@@ -24,8 +24,7 @@ SchemaRegistryProbe::SchemaRegistryProbe(std::string url, const SchemaRegistryCo
                                          std::shared_ptr<HttpClient> client)
     : url_(std::move(url)), client_(std::move(client)) {
   base_.headers = {"Accept: application/vnd.schemaregistry.v1+json, application/json"};
-  base_.basic_user = config.basic_user;
-  base_.basic_password = config.basic_password.value;
+  ApplyBasicAuth(config.basic_auth, base_);
   base_.tls = config.tls;
   base_.max_body_bytes = config.max_body_bytes;
 }

@@ -27,7 +27,7 @@ def doris_config(sim, tmp_dir, auth=True, password="", interval="1s", timeout="8
         path = os.path.join(tmp_dir, "doris-password")
         with open(path, "w") as f:
             f.write(password)
-        auth_text = f"      auth: {{user: root, password: {{file: {path}}}}}\n"
+        auth_text = f"      basic_auth: {{user: root, password: {{file: {path}}}}}\n"
     return (f"clusters:\n  - name: sim\n    doris:\n      interval: {interval}\n"
             f"      timeout: {timeout}\n      fe: [{fes}]\n      be: [{bes}]\n"
             f"{auth_text}      heartbeat_stale_after: 60s\n{extra}")

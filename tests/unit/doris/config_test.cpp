@@ -29,7 +29,7 @@ TEST(DorisConfig, FullSection) {
   Decoded d = Decode(R"(
 fe: ["fe-0:8030", "fe-1:8030"]
 be: ["be-0:8040"]
-auth: {user: root, password: {env: DORIS_TEST_PASSWORD}}
+basic_auth: {user: root, password: {env: DORIS_TEST_PASSWORD}}
 heartbeat_stale_after: 45s
 time_zone: "+08:00"
 max_nodes: 50
@@ -44,7 +44,7 @@ sql:
   ASSERT_TRUE(d.errors.empty()) << Errors(d.errors);
   EXPECT_EQ(d.config.fe.size(), 2u);
   EXPECT_EQ(d.config.fe[1].Name(), "fe-1:8030");
-  EXPECT_EQ(d.config.password.value, "pw");
+  EXPECT_EQ(d.config.basic_auth.password.value, "pw");
   EXPECT_EQ(d.config.heartbeat_stale_after, Millis(45000));
   EXPECT_EQ(d.config.time_zone_offset_seconds, 8 * 3600);
   ASSERT_TRUE(d.config.sql);
@@ -57,7 +57,7 @@ TEST(DorisConfig, Defaults) {
   ASSERT_TRUE(d.errors.empty()) << Errors(d.errors);
   EXPECT_EQ(d.config.heartbeat_stale_after, Millis(30000));
   EXPECT_EQ(d.config.time_zone_offset_seconds, 0);
-  EXPECT_TRUE(d.config.user.empty());
+  EXPECT_TRUE(d.config.basic_auth.user.empty());
   EXPECT_FALSE(d.config.sql);
 }
 
@@ -65,7 +65,7 @@ TEST(DorisConfig, ErrorsNameTheirFields) {
   Decoded d = Decode(R"(
 fe: ["fe-0", "fe-1:8030", "fe-1:8030"]
 be: ["fe-1:8030"]
-auth: {user: root, password: inline}
+basic_auth: {user: root, password: inline}
 time_zone: Mars/Olympus
 mystery: 1
 sql:
@@ -77,7 +77,7 @@ sql:
   const std::string text = Errors(d.errors);
   for (const char* want :
        {"doris.fe: \"fe-0\" is not host:port", "doris.fe: \"fe-1:8030\" is listed twice",
-        "doris.be: \"fe-1:8030\" is also an FE", "doris.auth.password",
+        "doris.be: \"fe-1:8030\" is also an FE", "doris.basic_auth.password",
         "doris.time_zone", "doris.mystery: unknown field", "doris.sql.address",
         "doris.sql.user", "doris.sql.queries[1].name: \"a\" is used twice",
         "doris.sql.queries[1].extra: unknown field"}) {

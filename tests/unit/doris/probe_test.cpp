@@ -21,8 +21,8 @@ std::shared_ptr<DorisConfig> Config() {
   auto c = std::make_shared<DorisConfig>();
   c->fe = {{"127.0.0.1", 8030}, {"127.0.0.1", 8031}, {"127.0.0.1", 8032}};
   c->be = {{"127.0.0.1", 8040}};
-  c->user = "root";
-  c->password.value = "secret";
+  c->basic_auth.user = "root";
+  c->basic_auth.password.value = "secret";
   return c;
 }
 
