@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Scrape latency of /metrics with a healthy ZooKeeper ensemble and with one
 member hung (SIGSTOP).
 
@@ -8,7 +8,7 @@ p50/p90/p99/max in milliseconds. The hung member's probe blocks until its
 deadline on every round; /metrics must not notice.
 
     STREAMPROBE_BIN=build/streamprobe STREAMPROBE_JARS=build/jars \
-        python3 bench/scrape_latency.py --scrapes 2000
+        /usr/bin/python3 bench/scrape_latency.py --scrapes 2000
 """
 import argparse
 import http.client
