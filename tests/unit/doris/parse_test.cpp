@@ -2,16 +2,16 @@
 #include <gtest/gtest.h>
 
 #include "doris/doris_parse.h"
-#include "fake_http.h"
+#include "support/fake_http.h"
 
 namespace streamprobe {
 namespace {
 
-using doris_testing::Fixture;
+using testing::ReadFixture;
 
 constexpr std::int64_t kRecordedNow = 1718000000;  // clock of the recordings, UTC
 
-std::string Doris(const std::string& name) { return Fixture("doris/" + name); }
+std::string Doris(const std::string& name) { return ReadFixture("doris/" + name); }
 
 DorisTable Table(const std::string& name) {
   auto t = ParseNodeTable(Doris(name));

@@ -7,15 +7,15 @@
 #include "core/snapshot.h"
 #include "doris/doris_probe.h"
 #include "doris/doris_sql.h"
-#include "fake_http.h"
+#include "support/fake_http.h"
 
 namespace streamprobe {
 namespace {
 
-using doris_testing::FakeHttp;
-using doris_testing::Fixture;
+using testing::FakeHttp;
+using testing::ReadFixture;
 
-std::string Doris(const std::string& name) { return Fixture("doris/" + name); }
+std::string Doris(const std::string& name) { return ReadFixture("doris/" + name); }
 
 std::shared_ptr<DorisConfig> Config() {
   auto c = std::make_shared<DorisConfig>();

@@ -1,13 +1,13 @@
 // Flink parsers on recorded simulator payloads (tests/fixtures/flink/README.md).
 #include <gtest/gtest.h>
 
-#include "fake_http.h"
+#include "support/fake_http.h"
 #include "flink/flink_parse.h"
 
 namespace streamprobe {
 namespace {
 
-std::string Flink(const std::string& name) { return flink_testing::Fixture("flink/" + name); }
+std::string Flink(const std::string& name) { return testing::ReadFixture("flink/" + name); }
 
 TEST(FlinkOverview, DefaultAndBlocked) {
   for (const char* file : {"overview__default.json", "overview__blocked.json"}) {

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "fake_http.h"
+#include "support/fake_http.h"
 #include "flink/flink_config.h"
 #include "flink/flink_metrics.h"
 #include "flink/flink_plan.h"
@@ -12,7 +12,7 @@
 namespace streamprobe {
 namespace {
 
-std::string Flink(const std::string& name) { return flink_testing::Fixture("flink/" + name); }
+std::string Flink(const std::string& name) { return testing::ReadFixture("flink/" + name); }
 
 std::vector<std::string> Samples(const MetricSet& set) {
   std::vector<std::string> out;
@@ -108,8 +108,8 @@ TEST(FlinkMetrics, DisabledCheckpointingAndUnknownRestarts) {
 
 const std::string kJm = "http://jm:8081";
 
-std::shared_ptr<flink_testing::FakeHttp> HealthyJm() {
-  auto http = std::make_shared<flink_testing::FakeHttp>();
+std::shared_ptr<testing::FakeHttp> HealthyJm() {
+  auto http = std::make_shared<testing::FakeHttp>();
   http->Answer(kJm + "/overview", 200, Flink("overview__default.json"));
   http->Answer(kJm + "/jobs/overview", 200, Flink("jobs_overview__mixed_states.json"));
   const std::string etl = kJm + "/jobs/d40d8a50d4b0ac28dd429068d1e55752";

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kafka_connect/kafka_connect_parse.h"
-#include "fake_http.h"
+#include "support/fake_http.h"
 
 namespace streamprobe {
 namespace {

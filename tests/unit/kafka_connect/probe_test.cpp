@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/snapshot.h"
-#include "fake_http.h"
+#include "support/fake_http.h"
 #include "kafka_connect/kafka_connect_probe.h"
 
 namespace streamprobe {

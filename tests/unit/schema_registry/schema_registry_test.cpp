@@ -3,7 +3,7 @@
 // probe against fake and faulty HttpClients, exact metric series, and config errors.
 #include <gtest/gtest.h>
 
-#include "../kafka_connect/fake_http.h"
+#include "support/fake_http.h"
 #include "config/config.h"
 #include "schema_registry/schema_registry_metrics.h"
 #include "schema_registry/schema_registry_parse.h"

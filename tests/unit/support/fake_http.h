@@ -1,5 +1,7 @@
-// Fake and faulty HttpClient for Flink probe tests: answers by exact URL (query
-// included), records every request, fails unknown URLs with reason refused.
+// Fake and faulty HttpClient shared by the HTTP backends' unit tests: answers
+// by exact URL (query included), records every request, fails unknown URLs with
+// reason refused and bodies over the request's cap with bad_payload, as the
+// libcurl client does. Thread-safe.
 #pragma once
 
 #include <fstream>
@@ -11,9 +13,9 @@
 
 #include "net/http_client.h"
 
-namespace streamprobe::flink_testing {
+namespace streamprobe::testing {
 
-inline std::string Fixture(const std::string& relative) {
+inline std::string ReadFixture(const std::string& relative) {
   std::ifstream in(std::string(STREAMPROBE_FIXTURES) + "/" + relative, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -26,14 +28,15 @@ class FakeHttp : public HttpClient {
               std::string content_type = "application/json") {
     routes_[url] = Result<HttpResponse>::Of({status, std::move(body), std::move(content_type)});
   }
-  void Fail(const std::string& url, Reason reason) {
-    routes_[url] = Result<HttpResponse>::Fail(reason, "fake failure");
+  void Fail(const std::string& url, Reason reason, const std::string& detail = "fake failure") {
+    routes_[url] = Result<HttpResponse>::Fail(reason, detail);
   }
   Result<HttpResponse> Do(const HttpRequest& request) override {
     std::lock_guard<std::mutex> lock(mutex_);
     requests.push_back(request);
     auto it = routes_.find(request.url);
-    if (it == routes_.end()) return Result<HttpResponse>::Fail(Reason::kRefused, "refused");
+    if (it == routes_.end()) return Result<HttpResponse>::Fail(Reason::kRefused, "refused " + request.url);
+    // A body over the cap fails as the libcurl client does.
     if (it->second.ok() && it->second.value.body.size() > request.max_body_bytes) {
       return Result<HttpResponse>::Fail(Reason::kBadPayload, "response body over cap");
     }
@@ -46,4 +49,4 @@ class FakeHttp : public HttpClient {
   std::map<std::string, Result<HttpResponse>> routes_;
 };
 
-}  // namespace streamprobe::flink_testing
+}  // namespace streamprobe::testing
