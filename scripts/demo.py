@@ -32,6 +32,11 @@ from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
 from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
 
 
+# Each expected broker has its own loopback address, as each pod has its own name.
+EXPECTED_BROKER_HOSTS = ["127.0.0.11", "127.0.0.12", "127.0.0.13"]
+EXPECTED_HOST_PATTERN = "127.0.0.1{id}"
+
+
 def host_port(url):
     return url.split("://", 1)[-1]
 
@@ -65,7 +70,7 @@ clusters:
     kafka:
       bootstrap: {yaml_list(b.bootstrap for b in kafka.brokers if b.running)}
       zookeeper: {{connect: '{zk.connect_string}', chroot: {chroot}}}
-      expected_brokers: {{ids: [1, 2, 3]}}
+      expected_brokers: {{ids: [1, 2, 3], host_pattern: '{EXPECTED_HOST_PATTERN}'}}
       consumer_groups: {{allow: '.*', deny: '^_'}}
     kafka_connect:
       workers: {yaml_list(w.url for w in connect.workers)}
@@ -103,12 +108,13 @@ def main():
             print("demo: starting a leftover deployment holding broker ids 1 and 2...", flush=True)
             leftover = KafkaZkCluster(zk, broker_ids=[1, 2], hosts=["127.0.0.31", "127.0.0.32"],
                                       chroot="/incident", name="leftover")
-            kafka = KafkaZkCluster(zk, brokers=3, chroot="/incident", name="expected", wait=False)
+            kafka = KafkaZkCluster(zk, brokers=3, chroot="/incident", name="expected",
+                                   hosts=EXPECTED_BROKER_HOSTS, wait=False)
             kafka.wait_ready(broker_ids=[3])
             cleanup = [leftover.stop]
         else:
             print("demo: starting Kafka 3.9 (3 brokers, ZooKeeper mode)...", flush=True)
-            kafka = KafkaZkCluster(zk, brokers=3, chroot="/kafka")
+            kafka = KafkaZkCluster(zk, brokers=3, chroot="/kafka", hosts=EXPECTED_BROKER_HOSTS)
             seed_kafka(kafka)
             cleanup = []
         try:
