@@ -77,10 +77,11 @@ class KafkaKraftCluster:
 
     Args: ``controllers`` (>=1), ``brokers`` (>=1), ``jars`` (JarSet, default ``kafka4``),
     ``config`` (extra properties for every node), ``host`` (loopback address, default
-    127.0.0.1), ``start``/``wait``/``timeout``.
+    127.0.0.1), ``start``/``wait``/``timeout``, ``sasl_users`` (dict user -> password:
+    adds a SASL_PLAINTEXT/PLAIN client listener to every broker).
 
     Properties: ``controllers``, ``brokers`` (lists of KraftNode), ``nodes`` (all),
-    ``bootstrap_servers``, ``cluster_id``, ``controller_quorum_voters``,
+    ``bootstrap_servers``, ``sasl_bootstrap``, ``cluster_id``, ``controller_quorum_voters``,
     ``format_seconds`` (storage format of all nodes), ``startup_seconds`` (start until all
     nodes ready, format excluded), ``version`` (Kafka version of the jar set).
     Methods: ``node(node_id)``, ``broker(node_id)``, ``start(wait)``, ``wait_ready()``,
@@ -90,13 +91,14 @@ class KafkaKraftCluster:
     BROKER_ID_BASE = 100
 
     def __init__(self, controllers=1, brokers=2, jars=None, config=None, host="127.0.0.1",
-                 start=True, wait=True, timeout=120.0):
+                 start=True, wait=True, timeout=120.0, sasl_users=None):
         self.jars = jars or JarSet("kafka4")
         self.version = self.jars.version
         self.dir = rundir.new_dir("kraft")
         self.cluster_id = new_cluster_id()
         self.host = host
         self.extra_config = dict(config or {})
+        self.sasl_users = dict(sasl_users or {})
         cports = {i: free_port(host) for i in range(1, controllers + 1)}
         self.controller_quorum_voters = ",".join(f"{i}@{host}:{p}" for i, p in cports.items())
         self.controllers = [self._make_node(i, "controller", cports[i]) for i in cports]
@@ -133,13 +135,35 @@ class KafkaKraftCluster:
             cfg["listeners"] = f"PLAINTEXT://{self.host}:{port}"
             cfg["advertised.listeners"] = f"PLAINTEXT://{self.host}:{port}"
             cfg["inter.broker.listener.name"] = "PLAINTEXT"
+            if self.sasl_users:
+                self._add_sasl_listener(cfg)
         cfg.update(self.extra_config)
         config_path = os.path.join(ndir, "server.properties")
         node = KraftNode(node_id, role, self.host, port, data_dir, config_path,
                          self.jars.java_argv(KAFKA_MAIN, [config_path], ndir),
                          os.path.join(ndir, "server.log"))
+        node.sasl_port = cfg.pop("sasl_port", None)
         node.config = cfg
         return node
+
+    def _add_sasl_listener(self, cfg):
+        """A second client listener, SASL_PLAINTEXT with mechanism PLAIN, accepting
+        ``sasl_users``; brokers still talk to each other over PLAINTEXT."""
+        sasl_port = free_port(self.host)
+        cfg["listeners"] += f",SASL_PLAINTEXT://{self.host}:{sasl_port}"
+        cfg["advertised.listeners"] += f",SASL_PLAINTEXT://{self.host}:{sasl_port}"
+        cfg["listener.security.protocol.map"] = (NODE_DEFAULTS["listener.security.protocol.map"]
+                                                 + ",SASL_PLAINTEXT:SASL_PLAINTEXT")
+        cfg["sasl.enabled.mechanisms"] = "PLAIN"
+        users = " ".join(f'user_{u}="{p}"' for u, p in self.sasl_users.items())
+        cfg["listener.name.sasl_plaintext.plain.sasl.jaas.config"] = (
+            "org.apache.kafka.common.security.plain.PlainLoginModule required " + users + ";")
+        cfg["sasl_port"] = sasl_port  # removed before writing; see sasl_bootstrap
+
+    @property
+    def sasl_bootstrap(self):
+        """"host:port,..." of the SASL_PLAINTEXT listeners (only with ``sasl_users``)."""
+        return ",".join(f"{b.host}:{b.sasl_port}" for b in self.brokers)
 
     def _format_all(self):
         """Write the final configs and format every node's storage (in parallel)."""
