@@ -1,0 +1,431 @@
+"""Alerting end to end: the real streamprobe binary -> a real Prometheus loading
+rules/*.rules.yml -> a real Alertmanager with deploy/alertmanager/alertmanager.yml.
+
+Unit tests (rules/tests, tests/rules/test_rules.py) prove each rule against
+hand-written series; this suite proves the rules match what the binary really
+exports (names, labels, reasons) and that the inhibitions turn the report's
+incidents into the right pages:
+
+  * cluster "incident": every Doris FE/BE name unresolvable (the report's pods in
+    ImagePullBackOff) and a Kafka Connect worker with nothing listening. Pages:
+    DorisFrontendDown{reason="dns"} per FE, DorisBackendDown, KafkaConnectClusterUnavailable.
+    Suppressed: the Doris cluster view, the per-worker alert, StreamprobeTargetNeverSucceeded.
+  * cluster "nomaster": the Doris simulator with live FEs but no master. Pages
+    DorisNoMaster (an FE that exists but is sick does not inhibit the cluster view).
+  * cluster "kafka-incident" (own stack, real ZooKeeper and Kafka 3.9 from the
+    harness): the report's headline. A leftover broker on 127.0.0.202 holds broker id
+    2 in the shared chroot; the expected broker 2 on 127.0.0.12 exits with
+    NodeExistsException. Pages KafkaBrokerIdRegisteredByForeignHost naming both hosts
+    and saying not to delete the znode.
+  * cluster "zk" (own stack, a real 3-member ZooKeeper ensemble): two members killed.
+    Pages ZookeeperQuorumLost once, listing each member with its reason; the
+    per-member alerts and ZookeeperNoLeader are suppressed.
+  * cluster "streaming": the Flink simulator with a declared job FAILED, one with a
+    stale checkpoint and one never submitted; the Schema Registry simulator failing
+    its store-backed endpoints with error_code 50001.
+
+Only the `for:` durations are shortened (to 2 s) in a temporary copy of the rules;
+expressions, labels and annotations are the shipped ones. Needs prometheus and
+prometheus-alertmanager (Debian packages) and STREAMPROBE_BIN.
+"""
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "sim"))
+
+from harness.ports import free_port  # noqa: E402
+from harness.kafka import KafkaZkCluster  # noqa: E402
+from harness.streamprobe import Streamprobe, default_binary  # noqa: E402
+from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
+from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
+
+UNRESOLVABLE = ["doris-fe-0.doris-fe.data-platform.svc.invalid:8030",
+                "doris-fe-1.doris-fe.data-platform.svc.invalid:8030"]
+UNRESOLVABLE_BE = "doris-be-0.doris-be.data-platform.svc.invalid:8040"
+
+
+def binary(name):
+    path = shutil.which(name)
+    if not path:
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as resp:
+        return json.loads(resp.read().decode())
+
+
+def wait(what, check, timeout=60, interval=0.5):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except OSError as e:
+            last = e
+        time.sleep(interval)
+    pytest.fail(f"timed out waiting for {what}; last: {last}")
+
+
+class Server:
+    """A process with its log in `dir`, stopped by stop()."""
+
+    def __init__(self, argv, log):
+        self.log = log
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class AlertStack:
+    """Prometheus (shipped rules, `for:` shortened to 2 s, 1 s scrape and evaluation,
+    honor_labels like the shipped ServiceMonitor) scraping one streamprobe, sending to
+    an Alertmanager with the shipped config (receivers pointed at a closed port).
+    Use as a context manager; as a dict it gives "am", "prom", "tmp"."""
+
+    def __init__(self, tmp, streamprobe_address):
+        self.tmp = tmp
+        self.address = streamprobe_address
+
+    def __enter__(self):
+        tmp = self.tmp
+        closed_port = free_port()
+        rules = tmp / "rules"
+        rules.mkdir()
+        for path in (ROOT / "rules").glob("*.rules.yml"):
+            (rules / path.name).write_text(
+                re.sub(r"(?m)^(\s+for: )\S+$", r"\g<1>2s", path.read_text()))
+        am_port, prom_port = free_port(), free_port()
+        am_config = (ROOT / "deploy" / "alertmanager" / "alertmanager.yml").read_text()
+        am_config = re.sub(r"url: http://\S+", f"url: http://127.0.0.1:{closed_port}/", am_config)
+        (tmp / "alertmanager.yml").write_text(am_config)
+        self.am = Server([binary("prometheus-alertmanager"), f"--config.file={tmp / 'alertmanager.yml'}",
+                          f"--storage.path={tmp / 'am-data'}",
+                          f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address="],
+                         tmp / "alertmanager.log")
+        (tmp / "prometheus.yml").write_text(f"""
+global: {{scrape_interval: 1s, evaluation_interval: 1s}}
+rule_files: ["{rules}/*.rules.yml"]
+alerting:
+  alertmanagers: [{{static_configs: [{{targets: ["127.0.0.1:{am_port}"]}}]}}]
+scrape_configs:
+  - job_name: streamprobe
+    honor_labels: true
+    static_configs: [{{targets: ["{self.address}"]}}]
+""")
+        self.prom = Server([binary("prometheus"), f"--config.file={tmp / 'prometheus.yml'}",
+                            f"--storage.tsdb.path={tmp / 'prom-data'}",
+                            f"--web.listen-address=127.0.0.1:{prom_port}"], tmp / "prometheus.log")
+        am_url, prom_url = f"http://127.0.0.1:{am_port}", f"http://127.0.0.1:{prom_port}"
+        try:
+            wait("alertmanager ready", lambda: urllib.request.urlopen(f"{am_url}/-/ready", timeout=1))
+            wait("prometheus ready", lambda: urllib.request.urlopen(f"{prom_url}/-/ready", timeout=1))
+            wait("first scrape", lambda: any(
+                t["health"] == "up"
+                for t in get_json(f"{prom_url}/api/v1/targets")["data"]["activeTargets"]))
+        except BaseException:
+            self.__exit__()
+            raise
+        return {"am": am_url, "prom": prom_url, "tmp": tmp}
+
+    def __exit__(self, *exc):
+        self.prom.stop()
+        self.am.stop()
+
+
+@pytest.fixture(scope="module")
+def doris_sim():
+    with DorisSim(fe=2, be=1) as sim:
+        sim.set_scenario(masters=[])
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def flink_sim():
+    with FlinkSim() as sim:
+        sim.set_scenario(jobs=[{"name": "orders-enrichment", "state": "FAILED"},
+                               {"name": "clickstream-sessionizer", "checkpoint_age_s": 3600}])
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def registry_sim():
+    with SchemaRegistrySim() as sim:
+        sim.set_scenario(error_code=50001)
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, doris_sim, flink_sim, registry_sim):
+    tmp = tmp_path_factory.mktemp("alerting")
+    closed_port = free_port()
+    password = tmp / "doris-password"
+    password.write_text("")
+    fe_sim = [u.removeprefix("http://") for u in doris_sim.fe_urls]
+    be_sim = [u.removeprefix("http://") for u in doris_sim.be_urls]
+    config = f"""
+defaults: {{interval: 1s, timeout: 800ms}}
+clusters:
+  - name: incident
+    doris:
+      fe: {json.dumps(UNRESOLVABLE)}
+      be: ["{UNRESOLVABLE_BE}"]
+    kafka_connect:
+      workers: ["http://127.0.0.1:{closed_port}"]
+  - name: nomaster
+    doris:
+      fe: {json.dumps(fe_sim)}
+      be: {json.dumps(be_sim)}
+      basic_auth: {{user: root, password: {{file: {password}}}}}
+  - name: streaming
+    flink:
+      jobmanager: {flink_sim.url}
+      expected_jobs: [orders-enrichment, clickstream-sessionizer, never-submitted]
+      checkpoint_stale_after: 10m
+    schema_registry:
+      urls: ["{registry_sim.url}"]
+"""
+    try:
+        default_binary()
+    except FileNotFoundError:
+        pytest.skip("streamprobe binary not found: set STREAMPROBE_BIN")
+    sp = Streamprobe(config)
+    try:
+        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+            yield stack
+    finally:
+        sp.stop()
+
+
+def am_alerts(stack, cluster):
+    return [a for a in get_json(f"{stack['am']}/api/v2/alerts")
+            if a["labels"].get("cluster") == cluster]
+
+
+def by_key(alerts):
+    return {(a["labels"]["alertname"], a["labels"].get("target", "")): a for a in alerts}
+
+
+def test_rules_load_without_errors(stack):
+    groups = get_json(f"{stack['prom']}/api/v1/rules")["data"]["groups"]
+    assert {g["name"] for g in groups} >= {"streamprobe", "zookeeper", "kafka", "kafka_connect",
+                                           "schema_registry", "doris", "flink"}
+    broken = [r["name"] for g in groups for r in g["rules"] if r.get("health") == "err"]
+    assert not broken
+
+
+def test_image_pull_backoff_pages_frontend_down_with_reason_dns(stack):
+    want = {("DorisFrontendDown", fe) for fe in UNRESOLVABLE} | {
+        ("DorisBackendDown", UNRESOLVABLE_BE),
+        ("DorisClusterViewUnavailable", "cluster"),
+        ("KafkaConnectClusterUnavailable", "connectors")}
+    alerts = wait("incident alerts in Alertmanager",
+                  lambda: (lambda got: got if want <= set(got) else None)(by_key(am_alerts(stack, "incident"))),
+                  timeout=90)
+    for fe in UNRESOLVABLE:
+        a = alerts[("DorisFrontendDown", fe)]
+        assert a["labels"]["reason"] == "dns"
+        assert a["labels"]["severity"] == "critical"
+        assert a["status"]["state"] == "active"
+        assert "pod never started" in a["annotations"]["description"]
+        assert "ImagePullBackOff" in a["annotations"]["description"]
+        assert a["annotations"]["runbook_url"].endswith("/docs/runbooks/DorisFrontendDown.md")
+    assert alerts[("DorisBackendDown", UNRESOLVABLE_BE)]["status"]["state"] == "active"
+    assert alerts[("KafkaConnectClusterUnavailable", "connectors")]["status"]["state"] == "active"
+
+
+def test_consequences_are_suppressed(stack):
+    def settled():
+        got = by_key(am_alerts(stack, "incident"))
+        needed = [("DorisClusterViewUnavailable", "cluster"), ("KafkaConnectWorkerDown", None),
+                  ("StreamprobeTargetNeverSucceeded", None)]
+        names = {k[0] for k in got}
+        if not all(n in names for n, _ in needed):
+            return None
+        return got
+    alerts = wait("consequence alerts", settled, timeout=90)
+    assert alerts[("DorisClusterViewUnavailable", "cluster")]["status"]["state"] == "suppressed"
+    for (name, target), a in alerts.items():
+        if name in ("KafkaConnectWorkerDown", "StreamprobeTargetNeverSucceeded"):
+            assert a["status"]["state"] == "suppressed", (name, target, a["status"])
+    paging = sorted(k for k, a in alerts.items() if a["status"]["state"] == "active")
+    assert paging == sorted([("DorisBackendDown", UNRESOLVABLE_BE),
+                             ("KafkaConnectClusterUnavailable", "connectors"),
+                             *[("DorisFrontendDown", fe) for fe in UNRESOLVABLE]])
+
+
+def test_no_master_pages_when_frontends_exist(stack):
+    alerts = wait("DorisNoMaster", lambda: (lambda got: got if ("DorisNoMaster", "") in got else None)(
+        by_key(am_alerts(stack, "nomaster"))), timeout=90)
+    assert alerts[("DorisNoMaster", "")]["status"]["state"] == "active"
+    assert not any(name == "DorisFrontendDown" for name, _ in alerts)
+
+
+def test_flink_and_schema_registry_pages_name_the_cause(stack, flink_sim, registry_sim):
+    want = {("FlinkJobNotRunning", "orders-enrichment"), ("FlinkExpectedJobMissing", "never-submitted"),
+            ("FlinkCheckpointStale", "clickstream-sessionizer"), ("SchemaRegistryDown", registry_sim.url)}
+
+    def got():
+        alerts = {(a["labels"]["alertname"], a["labels"].get("flink_job") if a["labels"]["alertname"].startswith("Flink")
+                   else a["labels"].get("target")): a for a in am_alerts(stack, "streaming")}
+        return alerts if want <= set(alerts) else None
+    alerts = wait("Flink and Schema Registry alerts", got, timeout=90)
+    not_running = alerts[("FlinkJobNotRunning", "orders-enrichment")]
+    assert "its state is FAILED" in " ".join(not_running["annotations"]["description"].split())
+    registry = alerts[("SchemaRegistryDown", registry_sim.url)]
+    assert "error_code 50001" in registry["annotations"]["description"]
+    assert all(a["status"]["state"] == "active" for a in alerts.values() if a["labels"]["severity"] == "critical")
+
+
+@pytest.fixture(scope="module")
+def kafka_incident(tmp_path_factory):
+    try:
+        default_binary()
+    except FileNotFoundError:
+        pytest.skip("streamprobe binary not found: set STREAMPROBE_BIN")
+    tmp = tmp_path_factory.mktemp("kafka-incident")
+    stop = []
+    try:
+        zk = ZooKeeperEnsemble(size=1)
+        stop.append(zk)
+        leftover = KafkaZkCluster(zk, broker_ids=[2], hosts=["127.0.0.202"], name="leftover")
+        stop.append(leftover)
+        main = KafkaZkCluster(zk, broker_ids=[1], hosts=["127.0.0.11"], name="main")
+        stop.append(main)
+        expected_2 = main.start_extra_broker(2, "127.0.0.12")
+        sp = Streamprobe(f"""
+defaults: {{interval: 1s, timeout: 900ms}}
+clusters:
+  - name: kafka-incident
+    kafka:
+      bootstrap: ["{main.broker(1).bootstrap}"]
+      zookeeper: {{connect: "{zk.connect_string}", chroot: /kafka}}
+      expected_brokers: {{ids: [1, 2], host_pattern: "127.0.0.1{{id}}"}}
+""")
+        stop.append(sp)
+        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+            yield stack, expected_2
+    finally:
+        for server in reversed(stop):
+            server.stop()
+
+
+def test_broker_id_held_by_live_foreign_host_pages_with_both_hosts(kafka_incident):
+    stack, expected_2 = kafka_incident
+    key = ("KafkaBrokerIdRegisteredByForeignHost", "2")
+
+    def got():
+        alerts = {(a["labels"]["alertname"], a["labels"].get("broker_id", "")): a
+                  for a in am_alerts(stack, "kafka-incident")}
+        return alerts if key in alerts else None
+    alerts = wait("KafkaBrokerIdRegisteredByForeignHost for broker 2", got, timeout=120)
+    alert = alerts[key]
+    text = " ".join(alert["annotations"]["description"].split())
+    assert alert["status"]["state"] == "active"
+    assert alert["labels"]["severity"] == "critical"
+    assert "registered by 127.0.0.202:" in text
+    assert "instead of 127.0.0.12," in text
+    assert "Do NOT delete /brokers/ids/2" in text
+    assert ("KafkaExpectedBrokerMissing", "2") not in alerts
+    assert ("KafkaBrokerRegistrationStale", "2") not in alerts
+    # The incident is real: the expected broker 2 could not register.
+    expected_2.wait_exit(60)
+    assert expected_2.log_contains("NodeExists")
+
+
+def test_dashboard_queries_run_on_real_metrics(stack):
+    """Every dashboard query runs on Prometheus fed by the real binary; the overview's
+    failing-targets table and the Doris/Flink panels show the scenario."""
+    results = {}
+    for path in sorted((ROOT / "dashboards").glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            for t in panel["targets"]:
+                expr = t["expr"].replace("$cluster", ".*").replace("$namespace", ".*")
+                url = f"{stack['prom']}/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+                body = get_json(url)
+                assert body["status"] == "success", (path.name, panel["title"], body)
+                results[(path.stem, panel["title"])] = body["data"]["result"]
+    failing = results[("overview", "Failing targets and their reason")]
+    reasons = {(r["metric"]["cluster"], r["metric"]["reason"]) for r in failing}
+    assert ("incident", "dns") in reasons and ("incident", "refused") in reasons
+    assert results[("doris", "Masters")], "Doris masters stat is empty"
+    states = {(r["metric"]["flink_job"], r["metric"]["state"]) for r in results[("flink", "Job states")]}
+    assert ("orders-enrichment", "FAILED") in states
+
+
+@pytest.fixture(scope="module")
+def zk_quorum(tmp_path_factory):
+    try:
+        default_binary()
+    except FileNotFoundError:
+        pytest.skip("streamprobe binary not found: set STREAMPROBE_BIN")
+    tmp = tmp_path_factory.mktemp("zk-quorum")
+    stop = []
+    try:
+        zk = ZooKeeperEnsemble(size=3)
+        stop.append(zk)
+        members = json.dumps([m.address for m in zk.members])
+        sp = Streamprobe(f"""
+defaults: {{interval: 1s, timeout: 800ms}}
+clusters:
+  - name: zk
+    zookeeper:
+      members: {members}
+""")
+        stop.append(sp)
+        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+            yield stack, zk
+    finally:
+        for server in reversed(stop):
+            server.stop()
+
+
+def prom_value(stack, expr):
+    result = get_json(f"{stack['prom']}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
+    values = result["data"]["result"]
+    return float(values[0]["value"][1]) if values else None
+
+
+def test_zookeeper_quorum_loss_pages_once(zk_quorum):
+    stack, zk = zk_quorum
+    wait("quorum held", lambda: prom_value(stack, 'streamprobe_zookeeper_ensemble_quorum{cluster="zk"}') == 1)
+    assert not am_alerts(stack, "zk")
+    leader = zk.leader()
+    follower = next(m for m in zk.members if m is not leader)
+    survivor = next(m for m in zk.members if m is not leader and m is not follower)
+    leader.kill9()
+    follower.kill9()
+
+    def got():
+        alerts = by_key(am_alerts(stack, "zk"))
+        names = {name for name, _ in alerts}
+        return alerts if {"ZookeeperQuorumLost", "ZookeeperMemberDown", "ZookeeperNoLeader"} <= names \
+            and sum(name == "ZookeeperMemberDown" for name, _ in alerts) == 3 else None
+    alerts = wait("ZooKeeper quorum-loss alerts", got, timeout=90)
+    lost = alerts[("ZookeeperQuorumLost", "")]
+    assert lost["status"]["state"] == "active"
+    text = " ".join(lost["annotations"]["description"].split())
+    assert f"{leader.address} (refused)" in text and f"{follower.address} (refused)" in text
+    assert f"{survivor.address} (not_serving)" in text
+    for (name, target), a in alerts.items():
+        if name != "ZookeeperQuorumLost":
+            assert a["status"]["state"] == "suppressed", (name, target)
