@@ -42,7 +42,7 @@ void RenderCheckpoints(const Labels& l, const FlinkSelectedJob& s, const FlinkCh
 
 void RenderJob(const FlinkSelectedJob& s, const FlinkJobDetails& d, const FlinkRound& r,
                MetricSet& out) {
-  const Labels l = {{"job", s.name}};
+  const Labels l = {{"flink_job", s.name}};
   out.Gauge("streamprobe_flink_job_expected", "1 if the job is declared in expected_jobs.", l,
             s.expected ? 1 : 0);
   out.Gauge("streamprobe_flink_job_present", "1 if the JobManager lists a job of this name.", l,

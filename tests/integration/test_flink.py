@@ -61,9 +61,9 @@ def scenario(sim, sp):
 
 def healthy(sp, sim):
     return sp.wait_for(lambda s: reason(s, target(sim.url)) == "none"
-                       and s.value("streamprobe_flink_job_state", job="orders-enrichment",
+                       and s.value("streamprobe_flink_job_state", flink_job="orders-enrichment",
                                    state="RUNNING") == 1
-                       and s.value("streamprobe_flink_job_state", job="clickstream-sessionizer",
+                       and s.value("streamprobe_flink_job_state", flink_job="clickstream-sessionizer",
                                    state="RUNNING") == 1,
                        timeout=20, what="healthy Flink", show=SHOW)
 
@@ -76,43 +76,43 @@ def test_healthy(sp, sim):
     assert s.value("streamprobe_flink_info", version="1.18.1") == 1
     assert s.value("streamprobe_flink_jobs", state="RUNNING") == 3
     assert s.value("streamprobe_flink_jobs", state="FINISHED") == 1
-    assert s.value("streamprobe_flink_job_present", job="orders-enrichment") == 1
-    assert s.value("streamprobe_flink_job_expected", job="adhoc") == 0
-    assert s.value("streamprobe_flink_job_present", job="nightly") is None, "finished, undeclared"
-    assert s.value("streamprobe_flink_job_restarts_total", job="orders-enrichment") == 2
-    assert s.value("streamprobe_flink_job_checkpointing_enabled", job="orders-enrichment") == 1
-    assert s.value("streamprobe_flink_job_checkpoint_stale", job="orders-enrichment") == 0
+    assert s.value("streamprobe_flink_job_present", flink_job="orders-enrichment") == 1
+    assert s.value("streamprobe_flink_job_expected", flink_job="adhoc") == 0
+    assert s.value("streamprobe_flink_job_present", flink_job="nightly") is None, "finished, undeclared"
+    assert s.value("streamprobe_flink_job_restarts_total", flink_job="orders-enrichment") == 2
+    assert s.value("streamprobe_flink_job_checkpointing_enabled", flink_job="orders-enrichment") == 1
+    assert s.value("streamprobe_flink_job_checkpoint_stale", flink_job="orders-enrichment") == 0
     assert 0 <= s.value("streamprobe_flink_job_last_checkpoint_age_seconds",
-                        job="orders-enrichment") < 30
-    assert s.value("streamprobe_flink_job_checkpoints_completed_total", job="orders-enrichment") == 42
+                        flink_job="orders-enrichment") < 30
+    assert s.value("streamprobe_flink_job_checkpoints_completed_total", flink_job="orders-enrichment") == 42
 
 
 @pytest.mark.parametrize("state", ["RESTARTING", "FAILED", "FAILING", "CANCELED", "SUSPENDED"])
 def test_job_state(sp, scenario, state):
     scenario.set_job("orders-enrichment", state=state, restarts=7)
-    s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_state", job="orders-enrichment",
+    s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_state", flink_job="orders-enrichment",
                                       state=state) == 1, timeout=15, what=state, show=SHOW)
-    assert s.value("streamprobe_flink_job_state", job="orders-enrichment", state="RUNNING") == 0
-    assert s.value("streamprobe_flink_job_restarts_total", job="orders-enrichment") == 7
+    assert s.value("streamprobe_flink_job_state", flink_job="orders-enrichment", state="RUNNING") == 0
+    assert s.value("streamprobe_flink_job_restarts_total", flink_job="orders-enrichment") == 7
     assert reason(s, target(scenario.url)) == "none", "job states are metrics, not the target status"
 
 
 def test_expected_job_missing(sp, scenario):
     scenario.set_scenario(jobs=[{"name": "orders-enrichment"}])
     s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_present",
-                                      job="clickstream-sessionizer") == 0,
+                                      flink_job="clickstream-sessionizer") == 0,
                     timeout=15, what="missing job", show=SHOW)
-    assert s.value("streamprobe_flink_job_expected", job="clickstream-sessionizer") == 1
-    assert s.value("streamprobe_flink_job_state", job="clickstream-sessionizer",
+    assert s.value("streamprobe_flink_job_expected", flink_job="clickstream-sessionizer") == 1
+    assert s.value("streamprobe_flink_job_state", flink_job="clickstream-sessionizer",
                    state="RUNNING") is None
 
 
 def test_checkpoints_disabled(sp, scenario):
     scenario.set_job("clickstream-sessionizer", checkpointing=False)
     s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpointing_enabled",
-                                      job="clickstream-sessionizer") == 0,
+                                      flink_job="clickstream-sessionizer") == 0,
                     timeout=15, what="checkpointing disabled", show=SHOW)
-    assert s.value("streamprobe_flink_job_checkpoint_stale", job="clickstream-sessionizer") is None
+    assert s.value("streamprobe_flink_job_checkpoint_stale", flink_job="clickstream-sessionizer") is None
     assert reason(s, target(scenario.url)) == "none"
 
 
@@ -120,30 +120,30 @@ def test_checkpoints_disabled_with_root_cause(sp, scenario):
     scenario.set_scenario(error_root_cause=True)
     scenario.set_job("clickstream-sessionizer", checkpointing=False)
     sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpointing_enabled",
-                                  job="clickstream-sessionizer") == 0,
+                                  flink_job="clickstream-sessionizer") == 0,
                 timeout=15, what="checkpointing disabled (rootCause)", show=SHOW)
 
 
 def test_checkpoint_stale(sp, scenario):
     scenario.set_job("orders-enrichment", checkpoint_age_s=3600)
     s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpoint_stale",
-                                      job="orders-enrichment") == 1,
+                                      flink_job="orders-enrichment") == 1,
                     timeout=15, what="stale checkpoint", show=SHOW)
     assert 3590 <= s.value("streamprobe_flink_job_last_checkpoint_age_seconds",
-                           job="orders-enrichment") <= 3700
+                           flink_job="orders-enrichment") <= 3700
 
 
 def test_failed_checkpoints(sp, scenario):
     scenario.set_job("orders-enrichment", failed_checkpoints=4)
     sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpoints_failed_total",
-                                  job="orders-enrichment") == 4,
+                                  flink_job="orders-enrichment") == 4,
                 timeout=15, what="failed checkpoints", show=SHOW)
 
 
 def test_restarts_metric_not_collected_yet(sp, scenario):
     scenario.set_job("orders-enrichment", restarts_metric="empty")
     s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_restarts_total",
-                                      job="orders-enrichment") is None,
+                                      flink_job="orders-enrichment") is None,
                     timeout=15, what="restarts unknown", show=SHOW)
     assert reason(s, target(scenario.url)) == "none"
 
@@ -158,9 +158,9 @@ def test_format_variants(sp, scenario, switches):
     time.sleep(2.5)
     s = sp.scrape()
     assert reason(s, target(scenario.url)) == "none"
-    assert s.value("streamprobe_flink_job_state", job="orders-enrichment", state="RUNNING") == 1
-    assert s.value("streamprobe_flink_job_restarts_total", job="orders-enrichment") == 2
-    assert s.value("streamprobe_flink_job_checkpoint_stale", job="orders-enrichment") == 0
+    assert s.value("streamprobe_flink_job_state", flink_job="orders-enrichment", state="RUNNING") == 1
+    assert s.value("streamprobe_flink_job_restarts_total", flink_job="orders-enrichment") == 2
+    assert s.value("streamprobe_flink_job_checkpoint_stale", flink_job="orders-enrichment") == 0
 
 
 def test_cluster_numbers_and_version(sp, scenario):
@@ -175,17 +175,17 @@ def test_cluster_numbers_and_version(sp, scenario):
 def test_completed_checkpoint_count(sp, scenario):
     scenario.set_job("orders-enrichment", completed_checkpoints=7)
     sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpoints_completed_total",
-                                  job="orders-enrichment") == 7,
+                                  flink_job="orders-enrichment") == 7,
                 timeout=15, what="7 completed checkpoints", show=SHOW)
 
 
 def test_frozen_clock_makes_checkpoints_old(sp, scenario):
     scenario.set_scenario(clock_ms=int((time.time() - 3600) * 1000))
     s = sp.wait_for(lambda s: s.value("streamprobe_flink_job_checkpoint_stale",
-                                      job="orders-enrichment") == 1,
+                                      flink_job="orders-enrichment") == 1,
                     timeout=15, what="stale by clock", show=SHOW)
     assert 3590 <= s.value("streamprobe_flink_job_last_checkpoint_age_seconds",
-                           job="orders-enrichment") <= 3700
+                           flink_job="orders-enrichment") <= 3700
 
 
 def test_html_with_http_200_is_bad_payload(sp, scenario):
@@ -225,7 +225,7 @@ def test_hung_checkpoints_keep_overview(sp, scenario):
     s = sp.wait_for(lambda s: reason(s, target(scenario.url)) == "timeout"
                     and s.value("streamprobe_flink_taskmanagers") == 2, timeout=15,
                     what="timeout with overview kept", show=SHOW)
-    assert s.value("streamprobe_flink_job_restarts_total", job="orders-enrichment") == 2
+    assert s.value("streamprobe_flink_job_restarts_total", flink_job="orders-enrichment") == 2
 
 
 def test_jobmanager_down(tmp_path):
@@ -254,7 +254,7 @@ def test_job_budget(sim):
         try:
             s = probe.wait_for(lambda s: s.value("streamprobe_flink_jobs_dropped") == 7,
                                timeout=15, what="7 dropped", show=SHOW)
-            assert s.value("streamprobe_flink_job_present", job="job-11") == 1
+            assert s.value("streamprobe_flink_job_present", flink_job="job-11") == 1
             assert len(s.samples("streamprobe_flink_job_present")) == 5
         finally:
             probe.stop()

@@ -71,17 +71,17 @@ TEST(FlinkMetrics, ExactSeries) {
            "streamprobe_flink_taskmanagers 2", "streamprobe_flink_slots 8",
            "streamprobe_flink_slots_available 3", "streamprobe_flink_jobs{state=\"RUNNING\"} 1",
            "streamprobe_flink_jobs{state=\"FAILED\"} 1", "streamprobe_flink_jobs{state=\"other\"} 0",
-           "streamprobe_flink_jobs_dropped 0", "streamprobe_flink_job_expected{job=\"etl\"} 1",
-           "streamprobe_flink_job_present{job=\"etl\"} 1",
-           "streamprobe_flink_job_present{job=\"gone\"} 0",
-           "streamprobe_flink_job_state{job=\"etl\",state=\"RUNNING\"} 1",
-           "streamprobe_flink_job_state{job=\"etl\",state=\"FAILED\"} 0",
-           "streamprobe_flink_job_restarts_total{job=\"etl\"} 3",
-           "streamprobe_flink_job_checkpointing_enabled{job=\"etl\"} 1",
-           "streamprobe_flink_job_checkpoints_completed_total{job=\"etl\"} 42",
-           "streamprobe_flink_job_checkpoints_failed_total{job=\"etl\"} 1",
-           "streamprobe_flink_job_last_checkpoint_age_seconds{job=\"etl\"} 100",
-           "streamprobe_flink_job_checkpoint_stale{job=\"etl\"} 1"}) {
+           "streamprobe_flink_jobs_dropped 0", "streamprobe_flink_job_expected{flink_job=\"etl\"} 1",
+           "streamprobe_flink_job_present{flink_job=\"etl\"} 1",
+           "streamprobe_flink_job_present{flink_job=\"gone\"} 0",
+           "streamprobe_flink_job_state{flink_job=\"etl\",state=\"RUNNING\"} 1",
+           "streamprobe_flink_job_state{flink_job=\"etl\",state=\"FAILED\"} 0",
+           "streamprobe_flink_job_restarts_total{flink_job=\"etl\"} 3",
+           "streamprobe_flink_job_checkpointing_enabled{flink_job=\"etl\"} 1",
+           "streamprobe_flink_job_checkpoints_completed_total{flink_job=\"etl\"} 42",
+           "streamprobe_flink_job_checkpoints_failed_total{flink_job=\"etl\"} 1",
+           "streamprobe_flink_job_last_checkpoint_age_seconds{flink_job=\"etl\"} 100",
+           "streamprobe_flink_job_checkpoint_stale{flink_job=\"etl\"} 1"}) {
     EXPECT_TRUE(Has(s, line)) << line;
   }
   // 4 overview + 12 job states + dropped + etl (2 + 11 + 6) + gone (2)
@@ -98,8 +98,8 @@ TEST(FlinkMetrics, DisabledCheckpointingAndUnknownRestarts) {
   MetricSet m;
   RenderFlink(r, m);
   const auto s = Samples(m);
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_checkpointing_enabled{job=\"etl\"} 0"));
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_expected{job=\"etl\"} 0"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_checkpointing_enabled{flink_job=\"etl\"} 0"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_expected{flink_job=\"etl\"} 0"));
   for (const std::string& line : s) {
     EXPECT_EQ(line.find("restarts"), std::string::npos) << line;
     EXPECT_EQ(line.find("checkpoint_stale"), std::string::npos) << line;
@@ -139,12 +139,12 @@ TEST(FlinkProbe, HealthyRound) {
   ProbeOutcome out = probe.Run(Ctx());
   EXPECT_TRUE(out.status.ok()) << out.status.detail();
   const auto s = Samples(out.metrics);
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_present{job=\"absent\"} 0"));
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_state{job=\"payments\",state=\"RESTARTING\"} 1"));
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_restarts_total{job=\"payments\"} 3"));
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_checkpointing_enabled{job=\"payments\"} 0"));
-  EXPECT_TRUE(Has(s, "streamprobe_flink_job_state{job=\"legacy-agg\",state=\"FAILED\"} 1"));
-  EXPECT_FALSE(Has(s, "streamprobe_flink_job_present{job=\"nightly\"} 1")) << "finished, undeclared";
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_present{flink_job=\"absent\"} 0"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_state{flink_job=\"payments\",state=\"RESTARTING\"} 1"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_restarts_total{flink_job=\"payments\"} 3"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_checkpointing_enabled{flink_job=\"payments\"} 0"));
+  EXPECT_TRUE(Has(s, "streamprobe_flink_job_state{flink_job=\"legacy-agg\",state=\"FAILED\"} 1"));
+  EXPECT_FALSE(Has(s, "streamprobe_flink_job_present{flink_job=\"nightly\"} 1")) << "finished, undeclared";
 }
 
 TEST(FlinkProbe, OverviewFailures) {
@@ -177,7 +177,7 @@ TEST(FlinkProbe, PerJobTimeoutIsReportedAndOthersStay) {
   FlinkProbe probe(http, Config());
   ProbeOutcome out = probe.Run(Ctx());
   EXPECT_EQ(out.status.reason(), Reason::kTimeout);
-  EXPECT_TRUE(Has(Samples(out.metrics), "streamprobe_flink_job_restarts_total{job=\"payments\"} 3"));
+  EXPECT_TRUE(Has(Samples(out.metrics), "streamprobe_flink_job_restarts_total{flink_job=\"payments\"} 3"));
 }
 
 TEST(FlinkProbe, RequestsCarryDeadlineAndCap) {
