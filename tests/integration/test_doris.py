@@ -34,12 +34,7 @@ def doris_config(sim, tmp_dir, auth=True, password="", interval="1s", timeout="8
 
 
 def reason(scrape, target):
-    """The target's failure reason, "none" when its last round succeeded, None if unknown."""
-    for s in scrape.samples("streamprobe_probe_failure_reason", system="doris", target=target):
-        if s.value == 1:
-            return s.labels["reason"]
-    success = scrape.value("streamprobe_probe_success", system="doris", target=target)
-    return "none" if success == 1 else None
+    return scrape.reason("doris", target)
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,7 @@ def target(url):
 
 
 def reason(scrape, name):
-    for s in scrape.samples("streamprobe_probe_failure_reason", system="flink", target=name):
-        if s.value == 1:
-            return s.labels["reason"]
-    success = scrape.value("streamprobe_probe_success", system="flink", target=name)
-    return "none" if success == 1 else None
+    return scrape.reason("flink", name)
 
 
 @pytest.fixture(scope="module")

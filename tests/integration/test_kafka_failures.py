@@ -34,10 +34,7 @@ def target(bootstrap):
 
 
 def reason_of(scrape, bootstrap):
-    for s in scrape.samples("streamprobe_probe_failure_reason", system="kafka", target=target(bootstrap)):
-        if s.value == 1:
-            return s.labels["reason"]
-    return "none"
+    return scrape.reason("kafka", target(bootstrap))
 
 
 def test_sasl_wrong_password_is_auth_and_right_one_succeeds(secured, streamprobe_factory, tmp_path):

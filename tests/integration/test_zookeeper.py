@@ -51,11 +51,7 @@ def member_value(scrape, name, member, **labels):
 
 
 def reason_of(scrape, target):
-    for s in scrape.samples("streamprobe_probe_failure_reason", cluster="zk", system="zookeeper",
-                            target=target):
-        if s.value == 1:
-            return s.labels["reason"]
-    return "none"
+    return scrape.reason("zookeeper", target, cluster="zk")
 
 
 def ensemble_value(scrape, name):

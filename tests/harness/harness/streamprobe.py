@@ -37,6 +37,7 @@ class Scrape:
     """One parsed /metrics response.
 
     Attributes: ``text`` (raw body), ``families`` (list of prometheus_client Metric).
+    ``reason(system, target, **labels)`` -> the target's failure reason, "none" or None;
     ``samples(name, **labels)`` -> samples whose *sample* name is ``name`` (so counters are
     matched as "x_total", histogram parts as "x_bucket" etc.) and whose labels include
     ``labels``; ``value(name, **labels)`` -> the single matching value, None if none
@@ -67,6 +68,15 @@ class Scrape:
             raise AssertionError(f"{len(found)} samples match {name}{labels}: "
                                  + ", ".join(str(s.labels) for s in found))
         return found[0].value
+
+    def reason(self, system, target, **labels):
+        """The target's failure reason (the ``reason`` of streamprobe_probe_failure_reason
+        set to 1), "none" when its latest round succeeded, None before it has reported."""
+        for s in self.samples("streamprobe_probe_failure_reason", system=system, target=target, **labels):
+            if s.value == 1:
+                return s.labels["reason"]
+        success = self.value("streamprobe_probe_success", system=system, target=target, **labels)
+        return "none" if success == 1 else None
 
     def lines(self, *prefixes):
         return [line for line in self.text.splitlines()
