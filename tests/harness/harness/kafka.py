@@ -27,6 +27,7 @@ import re
 import time
 
 from . import rundir
+from .broker_defaults import SMALL_BROKER_DEFAULTS
 from .jars import JarSet, write_properties
 from .ports import free_port, is_listening
 from .proc import ServerProcess, stop_many, ServerStartError
@@ -36,25 +37,11 @@ from .zkclient import ZkClient
 KAFKA_MAIN = "kafka.Kafka"
 
 BROKER_DEFAULTS = {
+    **SMALL_BROKER_DEFAULTS,
     "zookeeper.session.timeout.ms": 6000,
     "zookeeper.connection.timeout.ms": 15000,
-    "auto.create.topics.enable": "false",
-    "controlled.shutdown.enable": "false",
     "delete.topic.enable": "true",
-    "num.partitions": 1,
-    "offsets.topic.num.partitions": 4,
-    "transaction.state.log.num.partitions": 4,
-    "transaction.state.log.min.isr": 1,
-    "group.initial.rebalance.delay.ms": 0,
-    "replica.lag.time.max.ms": 10000,
-    "num.network.threads": 2,
-    "num.io.threads": 2,
-    "background.threads": 2,
-    "num.recovery.threads.per.data.dir": 1,
-    "num.replica.fetchers": 1,
     "log.retention.check.interval.ms": 300000,
-    "log.segment.bytes": 16 * 1024 * 1024,
-    "log.cleaner.enable": "false",
 }
 
 _NEGOTIATED = re.compile(r"negotiated timeout = (\d+)")

@@ -15,6 +15,7 @@ import time
 import uuid
 
 from . import rundir
+from .broker_defaults import SMALL_BROKER_DEFAULTS
 from .jars import JarSet, write_properties
 from .ports import free_port, is_listening
 from .proc import ServerProcess, stop_many
@@ -24,21 +25,7 @@ STORAGE_TOOL = "kafka.tools.StorageTool"
 STARTED = "Kafka Server started"  # logged by KafkaRaftServer for both roles
 
 NODE_DEFAULTS = {
-    "auto.create.topics.enable": "false",
-    "controlled.shutdown.enable": "false",
-    "num.partitions": 1,
-    "offsets.topic.num.partitions": 4,
-    "transaction.state.log.num.partitions": 4,
-    "transaction.state.log.min.isr": 1,
-    "group.initial.rebalance.delay.ms": 0,
-    "replica.lag.time.max.ms": 10000,
-    "num.network.threads": 2,
-    "num.io.threads": 2,
-    "background.threads": 2,
-    "num.recovery.threads.per.data.dir": 1,
-    "num.replica.fetchers": 1,
-    "log.cleaner.enable": "false",
-    "log.segment.bytes": 16 * 1024 * 1024,
+    **SMALL_BROKER_DEFAULTS,
     "broker.heartbeat.interval.ms": 500,
     "broker.session.timeout.ms": 6000,
     "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
