@@ -65,6 +65,10 @@ struct TargetSpec {
   Millis interval{15000};
   Millis timeout{5000};
   std::shared_ptr<Probe> probe;
+  // Identifies the configuration this target was planned from (its section,
+  // schedule and resolved secrets). Equal fingerprints and ids across a reload
+  // mean the target did not change, so its runner and history may be kept.
+  std::string fingerprint;
 
   std::string Id() const { return cluster + "/" + system + "/" + name; }
 };
