@@ -68,7 +68,7 @@ struct TargetSpec {
   // Identifies the configuration this target was planned from (its section,
   // schedule and resolved secrets). Equal fingerprints and ids across a reload
   // mean the target did not change, so its runner and history may be kept.
-  std::string fingerprint;
+  std::string fingerprint{};
 
   std::string Id() const { return cluster + "/" + system + "/" + name; }
 };
