@@ -21,6 +21,15 @@ void CheckUniqueTargets(const Plan& plan, ErrorList& errors) {
   }
 }
 
+// What a backend section's targets were planned from: the cluster, its
+// inherited schedule, the section's YAML and the digests of its secrets.
+std::string SectionFingerprint(const ClusterContext& cluster, const Decoder& section,
+                               const std::string& secret_digests) {
+  return cluster.name + "\n" + std::to_string(cluster.interval.count()) + "/" +
+         std::to_string(cluster.timeout.count()) + "\n" + section.Dump() + "\n" +
+         secret_digests;
+}
+
 }  // namespace
 
 Schedule ReadSchedule(Decoder& section, const ClusterContext& cluster) {
@@ -67,7 +76,14 @@ LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backen
     for (const Backend& backend : backends) {
       if (!cluster.Has(std::string(backend.name))) continue;
       Decoder section = cluster.Child(std::string(backend.name));
+      const std::size_t first_target = loaded.plan.targets.size();
+      const std::size_t secrets_before = section.SecretDigests().size();
       backend.plan(section, context, loaded.plan);
+      const std::string fingerprint = SectionFingerprint(
+          context, section, section.SecretDigests().substr(secrets_before));
+      for (std::size_t i = first_target; i < loaded.plan.targets.size(); ++i) {
+        loaded.plan.targets[i].fingerprint = fingerprint;
+      }
     }
     cluster.Finish();
   }

@@ -38,10 +38,15 @@ std::optional<Millis> ParseDuration(const std::string& text) {
 }
 
 Decoder::Decoder(YAML::Node node, std::string path, ErrorList* errors)
+    : Decoder(std::move(node), std::move(path), errors, std::make_shared<std::string>()) {}
+
+Decoder::Decoder(YAML::Node node, std::string path, ErrorList* errors,
+                 std::shared_ptr<std::string> secret_digests)
     : node_(std::move(node)),
       path_(std::move(path)),
       errors_(errors),
-      read_keys_(std::make_shared<std::set<std::string>>()) {
+      read_keys_(std::make_shared<std::set<std::string>>()),
+      secret_digests_(std::move(secret_digests)) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     errors_->push_back({path_, "must be a mapping"});
     node_ = YAML::Node(YAML::NodeType::Map);
@@ -222,7 +227,7 @@ Secret Decoder::SecretValue(const std::string& key) {
     Error(key, "must be {file: <path>} or {env: <VARIABLE>}; inline secrets are not accepted");
     return secret;
   }
-  Decoder d(v, FieldPath(key), errors_);
+  Decoder d(v, FieldPath(key), errors_, secret_digests_);
   std::string file = d.String("file");
   std::string env = d.String("env");
   d.Finish();
@@ -252,6 +257,7 @@ Secret Decoder::SecretValue(const std::string& key) {
     }
     secret.value = value;
   }
+  *secret_digests_ += std::to_string(std::hash<std::string>{}(secret.value)) + ";";
   return secret;
 }
 
@@ -269,7 +275,8 @@ std::string Decoder::Regex(const std::string& key) {
 
 Decoder Decoder::Child(const std::string& key) {
   auto got = Get(key);
-  return Decoder(got ? *got : YAML::Node(YAML::NodeType::Map), FieldPath(key), errors_);
+  return Decoder(got ? *got : YAML::Node(YAML::NodeType::Map), FieldPath(key), errors_,
+                 secret_digests_);
 }
 
 std::vector<Decoder> Decoder::Sequence(const std::string& key) {
@@ -282,7 +289,8 @@ std::vector<Decoder> Decoder::Sequence(const std::string& key) {
     return out;
   }
   for (std::size_t i = 0; i < v.size(); ++i) {
-    out.emplace_back(v[i], FieldPath(key) + "[" + std::to_string(i) + "]", errors_);
+    out.push_back(Decoder(v[i], FieldPath(key) + "[" + std::to_string(i) + "]", errors_,
+                          secret_digests_));
   }
   return out;
 }
@@ -294,5 +302,7 @@ void Decoder::Finish() {
     if (!read_keys_->count(key)) errors_->push_back({FieldPath(key), "unknown field"});
   }
 }
+
+std::string Decoder::Dump() const { return YAML::Dump(node_); }
 
 }  // namespace streamprobe

@@ -67,14 +67,26 @@ class Decoder {
   // Reports keys of this mapping that were never read.
   void Finish();
 
+  // YAML text of this mapping, for fingerprints (never logged: it may name
+  // secret files but holds no secret values).
+  std::string Dump() const;
+  // Digests (not values) of every secret resolved so far by this decoder, the
+  // decoder it came from and every decoder made from either, in resolution
+  // order. Append-only, so a caller may take the part one section added.
+  const std::string& SecretDigests() const { return *secret_digests_; }
+
  private:
   std::optional<YAML::Node> Get(const std::string& key);
   std::string FieldPath(const std::string& key) const;
+
+  Decoder(YAML::Node node, std::string path, ErrorList* errors,
+          std::shared_ptr<std::string> secret_digests);
 
   YAML::Node node_;
   std::string path_;
   ErrorList* errors_;
   std::shared_ptr<std::set<std::string>> read_keys_;
+  std::shared_ptr<std::string> secret_digests_;  // shared by a whole decoder tree
 };
 
 // Parses "1h2m3s500ms"-style durations; nullopt on error.
