@@ -1,8 +1,9 @@
 #include "config/config.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "config/file_read.h"
+#include "core/large_stack.h"
 
 namespace streamprobe {
 namespace {
@@ -44,7 +45,10 @@ Schedule ReadSchedule(Decoder& section, const ClusterContext& cluster) {
   return s;
 }
 
-LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backend> backends) {
+namespace {
+
+LoadedConfig LoadConfigTextUnguarded(const std::string& yaml_text,
+                                     std::span<const Backend> backends) {
   LoadedConfig loaded;
   YAML::Node root;
   try {
@@ -92,16 +96,41 @@ LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backen
   return loaded;
 }
 
-LoadedConfig LoadConfigFile(const std::string& path, std::span<const Backend> backends) {
-  std::ifstream in(path);
-  if (!in) {
-    LoadedConfig loaded;
-    loaded.errors.push_back({"", "cannot read configuration file " + path});
-    return loaded;
+LoadedConfig Rejected(std::string message) {
+  LoadedConfig loaded;
+  loaded.errors.push_back({"", std::move(message)});
+  return loaded;
+}
+
+}  // namespace
+
+LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backend> backends) {
+  if (yaml_text.size() > kMaxConfigBytes) {
+    return Rejected("configuration is larger than " + std::to_string(kMaxConfigBytes) + " bytes");
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return LoadConfigText(buffer.str(), backends);
+  // The decoder reports every error it knows as a field error; this is the
+  // last line for anything it did not foresee (yaml-cpp, the standard
+  // library, a backend's decoder): a rejected configuration, never a crash.
+  // The YAML tree is built, read and freed on a thread with a known stack.
+  LoadedConfig loaded;
+  const Status ran = RunOnLargeStack([&] {
+    try {
+      loaded = LoadConfigTextUnguarded(yaml_text, backends);
+    } catch (const std::exception& e) {
+      loaded = Rejected(std::string("configuration could not be read: ") + e.what());
+    } catch (...) {
+      loaded = Rejected("configuration could not be read: unknown error");
+    }
+  });
+  if (!ran.ok()) return Rejected("configuration could not be read: " + ran.detail());
+  return loaded;
+}
+
+LoadedConfig LoadConfigFile(const std::string& path, std::span<const Backend> backends) {
+  std::string text;
+  const std::string error = ReadConfigFile(path, kMaxConfigBytes, &text);
+  if (!error.empty()) return Rejected(error);
+  return LoadConfigText(text, backends);
 }
 
 }  // namespace streamprobe

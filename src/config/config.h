@@ -45,6 +45,11 @@ struct LoadedConfig {
   bool ok() const { return errors.empty(); }
 };
 
+// The largest configuration accepted (text or file), in bytes.
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
+// Never throw: every problem, including malformed YAML, is an entry of
+// `errors`. LoadConfigFile reads only regular files of at most kMaxConfigBytes.
 LoadedConfig LoadConfigText(const std::string& yaml_text, std::span<const Backend> backends);
 LoadedConfig LoadConfigFile(const std::string& path, std::span<const Backend> backends);
 

@@ -1,11 +1,19 @@
 #include "config/decoder.h"
 
+#include <charconv>
 #include <cstdlib>
-#include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "config/file_read.h"
+
 namespace streamprobe {
+namespace {
+
+// A secret is a password, token or key: 64 KiB is far more than any.
+constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+
+}  // namespace
 
 std::string FormatErrors(const ErrorList& errors) {
   std::string out;
@@ -18,23 +26,38 @@ std::string FormatErrors(const ErrorList& errors) {
   return out;
 }
 
-std::optional<Millis> ParseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
+DurationParse ParseDuration(const std::string& text) {
   static const std::regex part("([0-9]+)(ms|s|m|h|d)");
+  const DurationParse malformed{std::nullopt, false};
+  if (text.empty()) return malformed;
+  // Summed in milliseconds with overflow checks: digits alone may exceed
+  // long long, and so may a product or the sum.
   long long total = 0;
   std::size_t pos = 0;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), part); it != std::sregex_iterator();
        ++it) {
-    if (static_cast<std::size_t>(it->position()) != pos) return std::nullopt;
-    long long n = std::stoll((*it)[1]);
+    if (static_cast<std::size_t>(it->position()) != pos) return malformed;
+    const std::string digits = (*it)[1];
     const std::string unit = (*it)[2];
-    long long factor = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000
-                       : unit == "h" ? 3600000 : 86400000;
-    total += n * factor;
+    long long n = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return {std::nullopt, true};
+    const long long factor = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000
+                             : unit == "h" ? 3600000 : 86400000;
+    long long part_ms = 0;
+    if (__builtin_mul_overflow(n, factor, &part_ms) ||
+        __builtin_add_overflow(total, part_ms, &total)) {
+      return {std::nullopt, true};
+    }
     pos += it->length();
   }
-  if (pos != text.size()) return std::nullopt;
-  return Millis(total);
+  if (pos != text.size()) return malformed;
+  return {Millis(total), false};
+}
+
+std::optional<std::string> KeyText(const YAML::Node& key) {
+  if (!key.IsScalar()) return std::nullopt;
+  return key.Scalar();
 }
 
 Decoder::Decoder(YAML::Node node, std::string path, ErrorList* errors)
@@ -145,17 +168,23 @@ Millis Decoder::Duration(const std::string& key, Millis fallback, Millis min, Mi
   auto got = Get(key);
   if (!got) return fallback;
   const YAML::Node& v = *got;
-  auto parsed = v.IsScalar() ? ParseDuration(v.Scalar()) : std::nullopt;
-  if (!parsed) {
+  const DurationParse parsed =
+      v.IsScalar() ? ParseDuration(v.Scalar()) : DurationParse{std::nullopt, false};
+  const std::string range =
+      "between " + std::to_string(min.count()) + "ms and " + std::to_string(max.count()) + "ms";
+  if (parsed.overflow) {
+    Error(key, "is out of range: must be " + range);
+    return fallback;
+  }
+  if (!parsed.value) {
     Error(key, "must be a duration such as 500ms, 15s, 2m or 1h");
     return fallback;
   }
-  if (*parsed < min || *parsed > max) {
-    Error(key, "must be between " + std::to_string(min.count()) + "ms and " +
-                   std::to_string(max.count()) + "ms");
+  if (*parsed.value < min || *parsed.value > max) {
+    Error(key, "must be " + range);
     return fallback;
   }
-  return *parsed;
+  return *parsed.value;
 }
 
 std::vector<std::string> Decoder::StringList(const std::string& key) {
@@ -208,12 +237,51 @@ std::map<std::string, std::string> Decoder::StringMap(const std::string& key) {
     return out;
   }
   for (const auto& entry : v) {
-    const std::string name = entry.first.as<std::string>();
+    const std::optional<std::string> name_text = KeyText(entry.first);
+    if (!name_text) {
+      Error(key, "keys must be strings");
+      continue;
+    }
+    const std::string& name = *name_text;
     if (!entry.second.IsScalar()) {
       Error(key + "." + name, "must be a string");
       continue;
     }
-    out[name] = entry.second.Scalar();
+    if (!out.emplace(name, entry.second.Scalar()).second) {
+      Error(key + "." + name, "is given more than once");
+    }
+  }
+  return out;
+}
+
+bool HasCredentials(std::string_view address) {
+  const std::size_t scheme = address.find("://");
+  std::string_view authority = scheme == std::string_view::npos ? address
+                                                                : address.substr(scheme + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
+}
+
+void Decoder::RejectCredentials(const std::string& field, const std::string& address,
+                                const std::string& instead) {
+  // The address itself is not repeated: it holds the password.
+  if (HasCredentials(address)) {
+    Error(field, "must not carry credentials (user:password@); " + instead);
+  }
+}
+
+std::string Decoder::RequiredAddress(const std::string& key, const std::string& instead) {
+  std::string value = RequiredString(key);
+  RejectCredentials(key, value, instead);
+  return HasCredentials(value) ? "" : value;
+}
+
+std::vector<std::string> Decoder::AddressList(const std::string& key, const std::string& instead) {
+  std::vector<std::string> out;
+  const std::vector<std::string> values = StringList(key);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    RejectCredentials(key + "[" + std::to_string(i) + "]", values[i], instead);
+    if (!HasCredentials(values[i])) out.push_back(values[i]);
   }
   return out;
 }
@@ -237,14 +305,11 @@ Secret Decoder::SecretValue(const std::string& key) {
   }
   if (!file.empty()) {
     secret.source = "file:" + file;
-    std::ifstream in(file);
-    if (!in) {
-      Error(key + ".file", "cannot read " + file);
+    const std::string error = ReadConfigFile(file, kMaxSecretBytes, &secret.value);
+    if (!error.empty()) {
+      Error(key + ".file", error);
       return secret;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    secret.value = buffer.str();
     while (!secret.value.empty() && (secret.value.back() == '\n' || secret.value.back() == '\r')) {
       secret.value.pop_back();
     }
@@ -297,9 +362,17 @@ std::vector<Decoder> Decoder::Sequence(const std::string& key) {
 
 void Decoder::Finish() {
   if (!node_.IsMap()) return;
+  std::set<std::string> seen;
   for (const auto& entry : node_) {
-    const std::string key = entry.first.as<std::string>();
-    if (!read_keys_->count(key)) errors_->push_back({FieldPath(key), "unknown field"});
+    const std::optional<std::string> key = KeyText(entry.first);
+    if (!key) {
+      errors_->push_back({path_.empty() ? "config" : path_, "keys must be strings"});
+    } else if (!seen.insert(*key).second) {
+      // yaml-cpp keeps both entries and reads the first: refuse the ambiguity.
+      errors_->push_back({FieldPath(*key), "is given more than once"});
+    } else if (!read_keys_->count(*key)) {
+      errors_->push_back({FieldPath(*key), "unknown field"});
+    }
   }
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -54,6 +55,12 @@ class Decoder {
   std::vector<std::string> StringList(const std::string& key);
   std::vector<long long> IntList(const std::string& key, long long min, long long max);
   std::map<std::string, std::string> StringMap(const std::string& key);
+  // An address or URL (or a list of them). One that carries credentials
+  // (`http://user:pass@host`) is an error whose message ends with `instead`
+  // (e.g. "use basic_auth"); it is left out of the result, so a password can
+  // never reach a label, a page or the log.
+  std::string RequiredAddress(const std::string& key, const std::string& instead);
+  std::vector<std::string> AddressList(const std::string& key, const std::string& instead);
   // A {file: path} or {env: NAME} mapping; an inline string is an error.
   Secret SecretValue(const std::string& key);
   // A regular expression; invalid ones are errors.
@@ -78,6 +85,8 @@ class Decoder {
  private:
   std::optional<YAML::Node> Get(const std::string& key);
   std::string FieldPath(const std::string& key) const;
+  void RejectCredentials(const std::string& field, const std::string& address,
+                         const std::string& instead);
 
   Decoder(YAML::Node node, std::string path, ErrorList* errors,
           std::shared_ptr<std::string> secret_digests);
@@ -89,7 +98,18 @@ class Decoder {
   std::shared_ptr<std::string> secret_digests_;  // shared by a whole decoder tree
 };
 
-// Parses "1h2m3s500ms"-style durations; nullopt on error.
-std::optional<Millis> ParseDuration(const std::string& text);
+// The result of parsing a "1h2m3s500ms"-style duration: a value, or none with
+// `overflow` telling "too large for milliseconds in 64 bits" from "malformed".
+struct DurationParse {
+  std::optional<Millis> value;
+  bool overflow = false;
+};
+DurationParse ParseDuration(const std::string& text);
+
+// True when an address's authority part holds a user or password (`u:p@host`).
+bool HasCredentials(std::string_view address);
+
+// A mapping key as text; nullopt for keys that are not scalars (`? [x, y]: 1`).
+std::optional<std::string> KeyText(const YAML::Node& key);
 
 }  // namespace streamprobe

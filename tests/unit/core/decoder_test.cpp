@@ -30,14 +30,26 @@ std::vector<std::string> Fields(const ErrorList& errors) {
 }
 
 TEST(ParseDurationTest, AcceptsPrometheusStyleDurations) {
-  EXPECT_EQ(ParseDuration("500ms"), Millis(500));
-  EXPECT_EQ(ParseDuration("15s"), Millis(15000));
-  EXPECT_EQ(ParseDuration("1m30s"), Millis(90000));
-  EXPECT_EQ(ParseDuration("2h"), Millis(7200000));
-  EXPECT_FALSE(ParseDuration("15"));
-  EXPECT_FALSE(ParseDuration("s"));
-  EXPECT_FALSE(ParseDuration("1.5s"));
-  EXPECT_FALSE(ParseDuration(""));
+  EXPECT_EQ(ParseDuration("500ms").value, Millis(500));
+  EXPECT_EQ(ParseDuration("15s").value, Millis(15000));
+  EXPECT_EQ(ParseDuration("1m30s").value, Millis(90000));
+  EXPECT_EQ(ParseDuration("2h").value, Millis(7200000));
+  EXPECT_FALSE(ParseDuration("15").value);
+  EXPECT_FALSE(ParseDuration("s").value);
+  EXPECT_FALSE(ParseDuration("1.5s").value);
+  EXPECT_FALSE(ParseDuration("").value);
+}
+
+TEST(ParseDurationTest, OverflowIsToldApartFromMalformed) {
+  // Digits beyond long long, and products/sums beyond 64-bit milliseconds.
+  for (const char* text : {"99999999999999999999s", "2562047788015216h", "106751991167301d",
+                           "9223372036854775807ms1ms"}) {
+    const DurationParse parsed = ParseDuration(text);
+    EXPECT_FALSE(parsed.value) << text;
+    EXPECT_TRUE(parsed.overflow) << text;
+  }
+  EXPECT_FALSE(ParseDuration("1x").overflow);
+  EXPECT_EQ(ParseDuration("9223372036854775807ms").value, Millis(9223372036854775807LL));
 }
 
 TEST(LoadConfigTest, ValidConfigPlansTargetsWithInheritedSchedule) {
