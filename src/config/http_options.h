@@ -14,6 +14,10 @@ struct BasicAuth {
   Secret password;   // resolved at load; never logged
 };
 
+// What to use instead of credentials in an HTTP backend's URLs.
+inline constexpr const char* kUseBasicAuth =
+    "use basic_auth with a password given as {file: ...} or {env: ...}";
+
 // Decodes the optional `basic_auth: {user: ..., password: {file|env: ...}}`.
 BasicAuth DecodeBasicAuth(Decoder& section);
 // Decodes the optional `tls: {ca_file, cert_file, key_file, insecure_skip_verify}`.

@@ -13,7 +13,7 @@ constexpr long long kMaxBody = 256ll << 20;
 std::vector<DorisAddress> ReadAddresses(Decoder& d, const std::string& key, bool required) {
   std::vector<DorisAddress> out;
   std::set<std::string> seen;
-  const std::vector<std::string> list = d.StringList(key);
+  const std::vector<std::string> list = d.AddressList(key, kUseBasicAuth);
   if (required && list.empty()) d.Error(key, "is required (at least one host:port)");
   for (const std::string& text : list) {
     DorisAddress a;
@@ -52,7 +52,7 @@ std::optional<DorisSqlConfig> ReadSql(Decoder& section) {
     return std::nullopt;
   }
   DorisSqlConfig c;
-  const std::string address = sql.RequiredString("address");
+  const std::string address = sql.RequiredAddress("address", "use sql.user and sql.password");
   if (!address.empty() && !SplitHostPort(address, &c.address.host, &c.address.port)) {
     sql.Error("address", "\"" + address + "\" is not host:port");
   }

@@ -18,7 +18,7 @@ std::string FlinkTargetName(const std::string& url) {
 
 FlinkConfig DecodeFlinkConfig(Decoder& section) {
   FlinkConfig c;
-  c.jobmanager = section.RequiredString("jobmanager");
+  c.jobmanager = section.RequiredAddress("jobmanager", kUseBasicAuth);
   if (!c.jobmanager.empty() && FlinkTargetName(c.jobmanager).empty()) {
     section.Error("jobmanager", "\"" + c.jobmanager + "\" is not an http:// or https:// URL");
   }

@@ -69,7 +69,7 @@ void DecodeBootstrap(Decoder& section, KafkaConfig& cfg) {
     section.Error("bootstrap", "is required (a list of host:port)");
     return;
   }
-  cfg.bootstrap = section.StringList("bootstrap");
+  cfg.bootstrap = section.AddressList("bootstrap", "use client.sasl.username and client_secrets.sasl.password");
   if (cfg.bootstrap.empty()) section.Error("bootstrap", "must list at least one host:port");
   for (std::size_t i = 0; i < cfg.bootstrap.size(); ++i) {
     std::string host;
@@ -84,7 +84,7 @@ void DecodeZookeeper(Decoder& section, KafkaConfig& cfg) {
   if (!section.Has("zookeeper")) return;
   Decoder zk = section.Child("zookeeper");
   ZkConfig z;
-  z.connect = zk.RequiredString("connect");
+  z.connect = zk.RequiredAddress("connect", "ZooKeeper addresses are host:port");
   if (z.connect.find('/') != std::string::npos) {
     zk.Error("connect", "must not contain a chroot; use the chroot field");
   }

@@ -36,7 +36,7 @@ std::string TrimBaseUrl(std::string url) {
 
 KafkaConnectConfig DecodeKafkaConnectConfig(Decoder& section) {
   KafkaConnectConfig c;
-  c.workers = section.StringList("workers");
+  c.workers = section.AddressList("workers", kUseBasicAuth);
   if (c.workers.empty()) section.Error("workers", "is required (at least one worker URL)");
   CheckUrls(section, "workers", c.workers);
   for (std::string& url : c.workers) url = TrimBaseUrl(url);

@@ -18,7 +18,7 @@ std::string TrimSlashes(std::string url) {
 SchemaRegistryConfig DecodeSchemaRegistryConfig(Decoder& section) {
   SchemaRegistryConfig c;
   std::set<std::string> seen;
-  for (const std::string& url : section.StringList("urls")) {
+  for (const std::string& url : section.AddressList("urls", kUseBasicAuth)) {
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
       section.Error("urls", "\"" + url + "\" is not an http:// or https:// URL");
     } else if (!seen.insert(TrimSlashes(url)).second) {

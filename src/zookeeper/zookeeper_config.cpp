@@ -15,7 +15,7 @@ void DecodeMembers(Decoder& section, ZookeeperConfig& cfg) {
     section.Error("members", "is required (a list of host:port)");
     return;
   }
-  cfg.members = section.StringList("members");
+  cfg.members = section.AddressList("members", "ZooKeeper addresses are host:port");
   if (cfg.members.empty()) section.Error("members", "must list at least one host:port");
   if (cfg.members.size() > kMaxMembers) {
     section.Error("members", "lists more than " + std::to_string(kMaxMembers) + " members");
