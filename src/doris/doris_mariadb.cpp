@@ -7,11 +7,9 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
+#include "core/executor.h"
 #include "doris/doris_sql.h"
 
 namespace streamprobe {
@@ -45,18 +43,14 @@ Reason ReasonOf(unsigned code, Clock::time_point deadline) {
 }
 
 // libmariadb resolves names with a blocking getaddrinfo that no timeout
-// bounds, so the name is resolved here on a detached helper thread, waited for
+// bounds, so the name is resolved here on the shared executor, waited for
 // until `deadline`, and libmariadb is given the numeric address.
 Result<std::string> ResolveNumeric(const std::string& host, Clock::time_point deadline) {
-  struct Shared {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool done = false;
+  struct Resolved {
     int error = 0;
     std::string address;
   };
-  auto shared = std::make_shared<Shared>();
-  std::thread([shared, host] {
+  auto call = CallWithDeadline<Resolved>(Executor::Shared(), deadline, "resolving " + host, [host] {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -67,23 +61,16 @@ Result<std::string> ResolveNumeric(const std::string& host, Clock::time_point de
                                          nullptr, 0, NI_NUMERICHOST)
                            : rc;
     if (list) freeaddrinfo(list);
-    std::lock_guard lock(shared->mutex);
-    shared->error = ni;
-    shared->address = text;
-    shared->done = true;
-    shared->cv.notify_all();
-  }).detach();
-  std::unique_lock lock(shared->mutex);
-  if (!shared->cv.wait_until(lock, deadline, [&] { return shared->done; })) {
-    return Result<std::string>::Fail(Reason::kTimeout, "resolving " + host + " timed out");
-  }
-  if (shared->error != 0) {
-    const int e = shared->error;
+    return Resolved{ni, text};
+  });
+  if (!call.ok()) return Result<std::string>::Fail(call.status);
+  if (call.value.error != 0) {
+    const int e = call.value.error;
     const bool no_name = e == EAI_NONAME || e == EAI_NODATA || e == EAI_AGAIN || e == EAI_FAIL;
     return Result<std::string>::Fail(no_name ? Reason::kDns : Reason::kOther,
                                      "cannot resolve " + host + ": " + gai_strerror(e));
   }
-  return Result<std::string>::Of(shared->address);
+  return Result<std::string>::Of(call.value.address);
 }
 
 Status Failure(MYSQL* m, Clock::time_point deadline) {

@@ -3,6 +3,8 @@
 #include <CivetServer.h>
 
 #include "core/log.h"
+#include "http/executor_metrics.h"
+#include "http/listen_check.h"
 
 namespace streamprobe {
 namespace {
@@ -52,6 +54,8 @@ WebServer::~WebServer() {
 }
 
 Status WebServer::Start() {
+  Status bindable = CheckCanListen(listen_address_);
+  if (!bindable.ok()) return bindable;
   std::vector<std::string> options = {"listening_ports", CivetPorts(listen_address_),
                                       "num_threads", "8", "enable_keep_alive", "no"};
   try {
@@ -67,7 +71,8 @@ Status WebServer::Start() {
   };
   add(telemetry_path_, [this](CivetServer*, mg_connection* c, const char*) {
     Reply(c, 200, "text/plain; version=0.0.4; charset=utf-8",
-          RenderMetricsPage(*hooks_.snapshot(), UnixNow()));
+          RenderMetricsPage(*hooks_.snapshot(), UnixNow()) +
+              RenderExecutorMetrics(Executor::Shared().stats()));
     return true;
   });
   add("/healthz", [](CivetServer*, mg_connection* c, const char*) {

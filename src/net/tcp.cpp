@@ -8,56 +8,50 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
-#include <thread>
 #include <vector>
+
+#include "core/executor.h"
 
 namespace streamprobe {
 namespace {
 
 struct Resolution {
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool done = false;
   int error = 0;
   std::vector<sockaddr_storage> addresses;
   std::vector<socklen_t> lengths;
 };
 
+// getaddrinfo has no timeout of its own: it runs on the shared executor and is
+// waited for until `deadline` (a hung resolver costs a counted pool thread).
 Result<std::shared_ptr<Resolution>> Resolve(const std::string& host, int port, Deadline deadline) {
-  auto shared = std::make_shared<Resolution>();
-  std::thread([shared, host, port] {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* list = nullptr;
-    int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &list);
-    std::lock_guard lock(shared->mutex);
-    shared->error = rc;
-    for (addrinfo* a = list; rc == 0 && a != nullptr; a = a->ai_next) {
-      sockaddr_storage storage{};
-      std::memcpy(&storage, a->ai_addr, a->ai_addrlen);
-      shared->addresses.push_back(storage);
-      shared->lengths.push_back(a->ai_addrlen);
-    }
-    if (list) freeaddrinfo(list);
-    shared->done = true;
-    shared->cv.notify_all();
-  }).detach();
-  std::unique_lock lock(shared->mutex);
-  if (!shared->cv.wait_until(lock, deadline, [&] { return shared->done; })) {
-    return Result<std::shared_ptr<Resolution>>::Fail(Reason::kTimeout, "resolving " + host + " timed out");
+  using R = Result<std::shared_ptr<Resolution>>;
+  auto call = CallWithDeadline<std::shared_ptr<Resolution>>(
+      Executor::Shared(), deadline, "resolving " + host, [host, port] {
+        auto out = std::make_shared<Resolution>();
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        addrinfo* list = nullptr;
+        out->error = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &list);
+        for (addrinfo* a = list; out->error == 0 && a != nullptr; a = a->ai_next) {
+          sockaddr_storage storage{};
+          std::memcpy(&storage, a->ai_addr, a->ai_addrlen);
+          out->addresses.push_back(storage);
+          out->lengths.push_back(a->ai_addrlen);
+        }
+        if (list) freeaddrinfo(list);
+        return out;
+      });
+  if (!call.ok()) return R::Fail(call.status);
+  const Resolution& res = *call.value;
+  if (res.error != 0 || res.addresses.empty()) {
+    const bool no_name = res.error == EAI_NONAME || res.error == EAI_NODATA ||
+                         res.error == EAI_AGAIN || res.error == EAI_FAIL;
+    return R::Fail(no_name ? Reason::kDns : Reason::kOther,
+                   "cannot resolve " + host + ": " + gai_strerror(res.error));
   }
-  if (shared->error != 0 || shared->addresses.empty()) {
-    const bool no_name = shared->error == EAI_NONAME || shared->error == EAI_NODATA ||
-                         shared->error == EAI_AGAIN || shared->error == EAI_FAIL;
-    return Result<std::shared_ptr<Resolution>>::Fail(
-        no_name ? Reason::kDns : Reason::kOther,
-        "cannot resolve " + host + ": " + gai_strerror(shared->error));
-  }
-  return Result<std::shared_ptr<Resolution>>::Of(shared);
+  return R::Of(call.value);
 }
 
 int MillisLeft(Deadline deadline) {

@@ -15,8 +15,8 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <thread>
 
+#include "core/executor.h"
 #include "core/log.h"
 
 namespace streamprobe::zookeeper {
@@ -253,7 +253,10 @@ class ZkSession final : public ZnodeReader {
       LogInfo("zookeeper session expired or failed auth; reopening", {{"connect", connect_}});
       CloseHandle();
     }
-    if (!opening_) StartOpening();
+    if (!opening_) {
+      Status started = StartOpening(deadline);
+      if (!started.ok()) return started;
+    }
     std::unique_lock olock(opening_->m);
     if (!opening_->cv.wait_until(olock, deadline, [&] { return opening_->done; })) {
       return Status::Fail(Reason::kTimeout, "opening a ZooKeeper session to " + connect_);
@@ -272,9 +275,11 @@ class ZkSession final : public ZnodeReader {
   }
 
   // REQUIRES: mu_ held.
-  void StartOpening() {
-    opening_ = std::make_shared<Opening>();
-    std::thread([opening = opening_, shared = shared_, connect = connect_,
+  // zookeeper_init2 resolves the connect string with a blocking getaddrinfo,
+  // so it runs on the shared executor; `deadline` is when the caller stops waiting.
+  Status StartOpening(Deadline deadline) {
+    auto opening = std::make_shared<Opening>();
+    Status submitted = Executor::Shared().Submit(deadline, [opening, shared = shared_, connect = connect_,
                  timeout = static_cast<int>(session_timeout_.count())] {
       errno = 0;
       zhandle_t* zh = zookeeper_init2(connect.c_str(), &Watcher, timeout, nullptr, shared.get(), 0,
@@ -291,7 +296,9 @@ class ZkSession final : public ZnodeReader {
       opening->error = error;
       lock.unlock();
       opening->cv.notify_all();
-    }).detach();
+    });
+    if (submitted.ok()) opening_ = std::move(opening);
+    return submitted;
   }
 
   // REQUIRES: mu_ held.
