@@ -1,4 +1,5 @@
 // streamprobe: flags, then the app. Nothing else lives here.
+#include <cstdlib>
 #include <iostream>
 
 #include "app/app.h"
@@ -19,5 +20,11 @@ int main(int argc, char** argv) {
   streamprobe::ConfigureLogging(*streamprobe::ParseLogLevel(flags.log_level),
                                 *streamprobe::ParseLogFormat(flags.log_format));
   streamprobe::App app(flags);
-  return flags.config_check ? app.Check() : app.Run();
+  if (flags.config_check) return app.Check();
+  const int code = app.Run();
+  // Probe rounds hung in a backend may still run on the executor, and the web
+  // server is left running: exit without destructors running under them.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(code);
 }

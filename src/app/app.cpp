@@ -111,10 +111,13 @@ std::string App::Reload() {
   engine_.last_reload_successful = true;
   engine_.last_reload_success_unix = UnixNow();
   engine_.targets_configured = loaded.plan.targets.size();
-  scheduler_.Start(loaded.plan);
+  const Scheduler::StartSummary summary = scheduler_.Start(loaded.plan);
   store_.SetEngineInfo(engine_);
   LogInfo("configuration loaded", {{"file", flags_.config_file},
-                                   {"targets", std::to_string(loaded.plan.targets.size())}});
+                                   {"targets", std::to_string(loaded.plan.targets.size())},
+                                   {"unchanged", std::to_string(summary.kept)},
+                                   {"started", std::to_string(summary.started)},
+                                   {"stopped", std::to_string(summary.stopped)}});
   return "";
 }
 
@@ -130,32 +133,34 @@ int App::Run() {
   std::signal(SIGPIPE, SIG_IGN);
   InitHttpGlobal();
 
-  {
-    std::lock_guard lock(reload_mutex_);
-    LoadedConfig loaded = LoadConfigFile(flags_.config_file, Backends());
-    if (!loaded.ok()) {
-      std::cerr << flags_.config_file << ": " << loaded.errors.size() << " error(s):\n"
-                << FormatErrors(loaded.errors);
-      return 1;
-    }
-    engine_.last_reload_success_unix = UnixNow();
-    engine_.targets_configured = loaded.plan.targets.size();
-    store_.SetEngineInfo(engine_);
-    scheduler_.Start(loaded.plan);
+  // The listener is bound before any probe starts, so a port in use ends the
+  // process at once; reloads wait for the first plan (reload_mutex_).
+  std::unique_lock startup(reload_mutex_);
+  LoadedConfig loaded = LoadConfigFile(flags_.config_file, Backends());
+  if (!loaded.ok()) {
+    std::cerr << flags_.config_file << ": " << loaded.errors.size() << " error(s):\n"
+              << FormatErrors(loaded.errors);
+    return 1;
   }
-
-  WebServer web(flags_.listen_address, flags_.telemetry_path,
+  auto web = std::make_unique<WebServer>(flags_.listen_address, flags_.telemetry_path,
                 WebHooks{[this] { return store_.Current(); },
                          [this] {
-                           if (!ready_ && scheduler_.FirstRoundDone()) ready_ = true;
+                           if (!ready_ && probing_ && scheduler_.FirstRoundDone()) ready_ = true;
                            return ready_.load();
                          },
                          [this] { return Reload(); }});
-  Status started = web.Start();
+  Status started = web->Start();
   if (!started.ok()) {
     LogError("cannot start web server", {{"detail", started.detail()}});
+    std::cerr << "streamprobe: " << started.detail() << "\n";
     return 1;
   }
+  engine_.last_reload_success_unix = UnixNow();
+  engine_.targets_configured = loaded.plan.targets.size();
+  store_.SetEngineInfo(engine_);
+  scheduler_.Start(loaded.plan);
+  probing_ = true;
+  startup.unlock();
   LogInfo("streamprobe started", {{"version", STREAMPROBE_VERSION}});
   for (;;) {
     int signal = 0;
@@ -169,6 +174,9 @@ int App::Run() {
     break;
   }
   scheduler_.Stop();
+  // The process exits next (see main): civetweb's orderly shutdown would wait
+  // out its 2 s poll quantum for nothing, so the server is left to the exit.
+  web.release();
   return 0;
 }
 

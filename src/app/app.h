@@ -30,8 +30,9 @@ class App {
  public:
   explicit App(Flags flags);
   ~App();
-  // Loads the configuration, starts probes and the web server; blocks until
-  // SIGINT/SIGTERM. SIGHUP reloads. Returns the process exit code.
+  // Loads the configuration, binds the web server, then starts probes; blocks
+  // until SIGINT/SIGTERM. SIGHUP reloads. Returns the process exit code. Rounds
+  // still running at return are abandoned (see Executor), never waited for.
   int Run();
   // Validates the configuration only (--config.check). Returns the exit code.
   int Check();
@@ -45,6 +46,7 @@ class App {
   Scheduler scheduler_{store_};
   std::mutex reload_mutex_;   // serialises reloads
   EngineInfo engine_;         // guarded by reload_mutex_
+  std::atomic<bool> probing_{false};  // the first plan runs
   std::atomic<bool> ready_{false};
 };
 

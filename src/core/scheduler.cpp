@@ -2,8 +2,11 @@
 
 #include <condition_variable>
 #include <exception>
+#include <map>
 #include <mutex>
+#include <system_error>
 
+#include "core/executor.h"
 #include "core/log.h"
 
 namespace streamprobe {
@@ -13,7 +16,8 @@ namespace streamprobe {
 struct RoundSlot {
   std::mutex mutex;
   std::condition_variable done_cv;
-  bool done = false;
+  bool done = false;       // the worker stored `outcome`
+  bool cancelled = false;  // the runner stops: it waits no longer
   ProbeOutcome outcome;
 };
 
@@ -21,13 +25,36 @@ class TargetRunner {
  public:
   TargetRunner(TargetSpec spec, SnapshotStore& store) : spec_(std::move(spec)), store_(store) {}
 
-  void Start() { thread_ = std::thread([this] { Loop(); }); }
-
-  void RequestStop() {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    wake_.notify_all();
+  // A thread that cannot be created leaves the target failing with a reason,
+  // not the process terminated.
+  void Start() {
+    try {
+      thread_ = std::thread([this] { Loop(); });
+    } catch (const std::system_error& e) {
+      ProbeOutcome outcome;
+      outcome.status = Status::Fail(Reason::kOther,
+                                    std::string("cannot start the target's thread: ") + e.what());
+      Publish(spec_.Id(), std::move(outcome), Clock::now());
+    }
   }
+
+  // Makes the runner stop soon: it stops waiting for a round in flight (which
+  // is left to finish on its own) and publishes nothing more.
+  void RequestStop() {
+    std::shared_ptr<RoundSlot> slot;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      slot = in_flight_;
+      wake_.notify_all();
+    }
+    if (!slot) return;
+    std::lock_guard lock(slot->mutex);
+    slot->cancelled = true;
+    slot->done_cv.notify_all();
+  }
+
+  const TargetSpec& spec() const { return spec_; }
 
   void Join() {
     if (thread_.joinable()) thread_.join();
@@ -57,14 +84,15 @@ class TargetRunner {
   void RunRound(const std::string& id) {
     const auto started = Clock::now();
     const auto deadline = started + spec_.timeout;
-    if (in_flight_ && !SlotDone(*in_flight_)) {
+    std::shared_ptr<RoundSlot> previous = InFlight();
+    if (previous && !SlotDone(*previous)) {
       Publish(id, TimeoutOutcome("previous probe round still running (backend hung)"), started);
       return;
     }
     auto slot = std::make_shared<RoundSlot>();
-    in_flight_ = slot;
+    SetInFlight(slot);
     ProbeContext ctx{deadline, store_.Current()};
-    std::thread([slot, probe = spec_.probe, ctx] {
+    Status submitted = Executor::Shared().Submit(deadline, [slot, probe = spec_.probe, ctx] {
       ProbeOutcome outcome;
       try {
         outcome = probe->Run(ctx);
@@ -77,20 +105,38 @@ class TargetRunner {
       slot->outcome = std::move(outcome);
       slot->done = true;
       slot->done_cv.notify_all();
-    }).detach();
+    });
+    if (!submitted.ok()) {
+      SetInFlight(nullptr);
+      ProbeOutcome refused;
+      refused.status = Status::Fail(Reason::kOther, "probe round not started: " + submitted.detail());
+      Publish(id, std::move(refused), started);
+      return;
+    }
 
     std::unique_lock lock(slot->mutex);
     // A short grace lets a probe that honours the deadline report its own reason.
     const auto grace = deadline + Millis(200);
-    if (!slot->done_cv.wait_until(lock, grace, [&] { return slot->done; })) {
+    if (!slot->done_cv.wait_until(lock, grace, [&] { return slot->done || slot->cancelled; })) {
       lock.unlock();
       Publish(id, TimeoutOutcome("probe did not finish before its deadline"), started);
       return;
     }
+    if (!slot->done) return;  // cancelled: the runner stops
     ProbeOutcome outcome = std::move(slot->outcome);
     lock.unlock();
-    in_flight_.reset();
+    SetInFlight(nullptr);
     Publish(id, std::move(outcome), started);
+  }
+
+  std::shared_ptr<RoundSlot> InFlight() {
+    std::lock_guard lock(mutex_);
+    return in_flight_;
+  }
+
+  void SetInFlight(std::shared_ptr<RoundSlot> slot) {
+    std::lock_guard lock(mutex_);
+    in_flight_ = std::move(slot);
   }
 
   static bool SlotDone(RoundSlot& slot) {
@@ -145,10 +191,10 @@ class TargetRunner {
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ = false;                  // guarded by mutex_
+  std::shared_ptr<RoundSlot> in_flight_;  // guarded by mutex_; the round not yet collected
   std::atomic<bool> published_{false};
   // Below: touched by the runner thread only.
-  std::shared_ptr<RoundSlot> in_flight_;
   std::uint64_t rounds_ = 0;
   std::map<Reason, std::uint64_t> failures_;
   double last_success_unix_ = 0;
@@ -160,18 +206,65 @@ Scheduler::Scheduler(SnapshotStore& store) : store_(store) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
-void Scheduler::Start(const Plan& plan) {
-  Stop();
+namespace {
+
+// A runner may be kept across a reload when its target is planned from the
+// same configuration (id and fingerprint); an empty fingerprint never matches.
+std::string KeepKey(const TargetSpec& spec) {
+  return spec.fingerprint.empty() ? "" : spec.Id() + "\n" + spec.fingerprint;
+}
+
+void StopAll(std::vector<std::unique_ptr<TargetRunner>>& runners) {
+  for (auto& runner : runners) runner->RequestStop();
+  for (auto& runner : runners) runner->Join();
+  runners.clear();
+}
+
+}  // namespace
+
+Scheduler::StartSummary Scheduler::Start(const Plan& plan) {
+  std::vector<std::unique_ptr<TargetRunner>> old;
+  {
+    std::lock_guard lock(runners_mutex_);
+    old.swap(runners_);
+  }
+  std::map<std::string, std::unique_ptr<TargetRunner>> reusable;
+  std::vector<std::unique_ptr<TargetRunner>> retired;
+  for (auto& runner : old) {
+    const std::string key = KeepKey(runner->spec());
+    if (key.empty() || reusable.count(key)) {
+      retired.push_back(std::move(runner));
+    } else {
+      reusable.emplace(key, std::move(runner));
+    }
+  }
+  StartSummary summary;
+  std::vector<std::unique_ptr<TargetRunner>> runners;
+  std::vector<TargetRunner*> fresh;
+  for (const TargetSpec& spec : plan.targets) {
+    auto kept = reusable.find(KeepKey(spec));
+    if (kept != reusable.end() && !KeepKey(spec).empty()) {
+      runners.push_back(std::move(kept->second));
+      reusable.erase(kept);
+      ++summary.kept;
+      continue;
+    }
+    runners.push_back(std::make_unique<TargetRunner>(spec, store_));
+    fresh.push_back(runners.back().get());
+  }
+  for (auto& [key, runner] : reusable) retired.push_back(std::move(runner));
+  summary.started = fresh.size();
+  summary.stopped = retired.size();
+  // Stopped runners publish nothing more, so the reset cannot be undone by
+  // a late round of a target that left the plan.
+  StopAll(retired);
   std::vector<std::string> ids;
   for (const TargetSpec& spec : plan.targets) ids.push_back(spec.Id());
   store_.Reset(plan.views, ids);
-  std::vector<std::unique_ptr<TargetRunner>> runners;
-  for (const TargetSpec& spec : plan.targets) {
-    runners.push_back(std::make_unique<TargetRunner>(spec, store_));
-  }
-  for (auto& runner : runners) runner->Start();
+  for (TargetRunner* runner : fresh) runner->Start();
   std::lock_guard lock(runners_mutex_);
   runners_ = std::move(runners);
+  return summary;
 }
 
 void Scheduler::Stop() {
@@ -180,8 +273,7 @@ void Scheduler::Stop() {
     std::lock_guard lock(runners_mutex_);
     old.swap(runners_);
   }
-  for (auto& runner : old) runner->RequestStop();
-  for (auto& runner : old) runner->Join();
+  StopAll(old);
 }
 
 bool Scheduler::FirstRoundDone() const {

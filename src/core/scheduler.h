@@ -15,7 +15,7 @@ namespace streamprobe {
 class TargetRunner;
 
 // Owns one runner thread per target. Each runner starts a round every
-// `interval`, runs the probe on a worker thread and waits at most `timeout`
+// `interval`, runs the probe on the shared Executor and waits at most `timeout`
 // for it. A round that overruns is published as reason "timeout" at the
 // deadline; its worker is left to finish on its own and no new round of that
 // target starts until it has (so a hung backend costs one thread, not one per
@@ -28,9 +28,20 @@ class Scheduler {
   explicit Scheduler(SnapshotStore& store);
   ~Scheduler();
 
-  // Stops the running plan's runners (waiting for them, not for hung workers),
-  // then starts `plan`'s.
-  void Start(const Plan& plan);
+  // How a Start changed the running runners.
+  struct StartSummary {
+    std::size_t kept = 0;     // unchanged targets: runner, probe and counters kept
+    std::size_t started = 0;  // new or changed targets
+    std::size_t stopped = 0;  // removed or changed targets
+  };
+
+  // Moves to `plan`: a target whose id and fingerprint are unchanged keeps its
+  // runner (and so its probe object, sessions and counters); the others'
+  // runners are stopped (without waiting for a round in flight) and new ones
+  // started. Returns promptly even when rounds hang.
+  StartSummary Start(const Plan& plan);
+  // Stops every runner; does not wait for rounds in flight (they end on the
+  // shared executor and publish nothing).
   void Stop();
   // True once every target of the running plan has published one round.
   bool FirstRoundDone() const;
