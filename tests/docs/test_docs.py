@@ -1,6 +1,7 @@
 """Docs stay true to each other: docs/configuration.md carries every backend's
-configuration section exactly as its page in docs/backends/ has it, and the
-README names the two commands that exist."""
+configuration section exactly as its page in docs/backends/ has it, the
+README names the two commands that exist, and docs/reliability.md names only
+tests that exist."""
 import pathlib
 import re
 
@@ -28,3 +29,21 @@ def test_readme_commands_exist():
         assert (ROOT / command).exists(), command
     assert "scripts/demo.sh" in readme and "scripts/test.sh" in readme
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_reliability_md_names_only_tests_that_exist():
+    page = (ROOT / "docs" / "reliability.md").read_text()
+    unit_sources = "\n".join(p.read_text() for p in (ROOT / "tests" / "unit").rglob("*.cpp"))
+    named = re.findall(r"`([^`]+)`", page)
+    checked = 0
+    for name in named:
+        if "::" in name and name.startswith("tests/"):
+            path, test = name.split("::", 1)
+            source = (ROOT / path).read_text()
+            assert re.search(rf"^def {re.escape(test)}\(", source, re.M), name
+            checked += 1
+        elif re.fullmatch(r"[A-Z]\w*\.[A-Z]\w*", name):
+            suite, test = name.split(".")
+            assert re.search(rf"TEST(_F|_P)?\(\s*{suite},\s*{test}\)", unit_sources), name
+            checked += 1
+    assert checked >= 10
