@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "kafka/kafka_frame.h"
+#include "kafka/kafka_probe.h"
 #include "kafka/kafka_supervised_client.h"
 #include "kafka/kafka_wire.h"
 
@@ -243,6 +244,32 @@ TEST_F(SupervisedClientTest, RestartWaitsForTheBackoff) {
   EXPECT_EQ(meta.status.reason(), Reason::kOther);
   EXPECT_NE(meta.status.detail().find("kafka client restarting"), std::string::npos);
   EXPECT_EQ(client->TakeHealth().restarts, 0u);
+}
+
+TEST_F(SupervisedClientTest, ProbeRoundFailsWithoutValuesWhenTheClientCrashes) {
+  auto client = std::shared_ptr<SupervisedKafkaClient>(Client());
+  KafkaConfig config;
+  config.bootstrap = {"127.0.0.1:9092"};
+  KafkaSeams seams;
+  seams.client = client;
+  seams.checker = NewApiVersionsChecker(false);
+  seams.now_unix = [] { return 1000.0; };
+  KafkaProbe probe(config, seams);
+  Script("crash");
+  ProbeContext ctx{In(milliseconds(3000)), nullptr};
+  ProbeOutcome out = probe.Run(ctx);
+  EXPECT_EQ(out.status.reason(), Reason::kOther);
+  EXPECT_EQ(out.status.detail(), "kafka client crashed: signal 11");
+  std::vector<std::string> names;
+  for (const auto& f : out.metrics.Families()) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"streamprobe_kafka_client_restarts_total",
+                                             "streamprobe_kafka_client_worker_up"}));
+  EXPECT_TRUE(out.facts.empty());
+
+  Script("good");
+  ProbeOutcome next = probe.Run({In(milliseconds(3000)), nullptr});
+  EXPECT_TRUE(next.status.ok()) << next.status.detail();
+  EXPECT_EQ(next.facts.at("cluster_id"), "fake");
 }
 
 }  // namespace
