@@ -48,8 +48,8 @@ ClientHealth SupervisedKafkaClient::TakeHealth() {
 
 void SupervisedKafkaClient::Fault(std::string detail) {
   fault_ = Status::Fail(Reason::kOther, "kafka client " + detail);
-  LogWarn("kafka client worker failed", {{"target", config_.bootstrap.empty() ? "" : config_.bootstrap.front()},
-                                         {"detail", fault_.detail()}});
+  const std::string target = config_.bootstrap.empty() ? "" : config_.bootstrap.front();
+  LogWarn("kafka client worker failed", {{"target", target}, {"detail", fault_.detail()}});
   backoff_ = std::min(backoff_policy_.max,
                       backoff_.count() == 0 ? backoff_policy_.initial : backoff_ * 2);
 }
