@@ -1,11 +1,16 @@
-// streamprobe: flags, then the app. Nothing else lives here.
+// streamprobe: flags, then the app. Nothing else lives here, except that a
+// hidden first argument runs the process as a Kafka client worker.
 #include <cstdlib>
 #include <iostream>
 
 #include "app/app.h"
 #include "core/log.h"
+#include "kafka/kafka_worker.h"
 
 int main(int argc, char** argv) {
+  if (argc > 1 && argv[1] == streamprobe::kafka::kKafkaClientWorkerFlag) {
+    return streamprobe::kafka::RunKafkaClientWorker();
+  }
   streamprobe::Flags flags;
   std::string error;
   if (!streamprobe::ParseFlags(argc, argv, &flags, &error)) {

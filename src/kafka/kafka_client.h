@@ -23,6 +23,16 @@ struct CanaryResult {
   double round_trip_seconds = 0;  // produce call to message read back; valid if consumed
 };
 
+// How the client itself fared since the previous TakeHealth(): clients that
+// run librdkafka in a worker process report its crashes and hangs here, so a
+// round can fail for them instead of publishing half-read values.
+struct ClientHealth {
+  Status fault;              // ok, or why a call failed because the client broke
+  bool supervised = false;   // the client runs in a worker process (fields below apply)
+  bool worker_up = false;    // a worker process is running now
+  std::uint64_t restarts = 0;  // workers started after a fault, since the client was made
+};
+
 // Everything the probe asks a Kafka cluster. Every call returns by `deadline`.
 // Failures carry bounded reasons: dns, refused, timeout, tls, auth, other.
 // Called by one probe thread at a time.
@@ -49,6 +59,8 @@ class KafkaClient {
       const std::vector<TopicPartition>& partitions, Deadline deadline) = 0;
   // Produces one message to the canary partition and reads it back.
   virtual CanaryResult Canary(const std::string& topic, int partition, Deadline deadline) = 0;
+  // Reports and clears the client's own faults; in-process clients have none.
+  virtual ClientHealth TakeHealth() { return {}; }
 };
 
 // Checks that a broker endpoint is a live Kafka broker. Thread-safe: the
@@ -62,6 +74,15 @@ class EndpointChecker {
 // librdkafka-backed client. Keeps its handles across rounds and recreates
 // them after a fatal error or a round in which no broker answered.
 std::unique_ptr<KafkaClient> NewRdKafkaClient(const KafkaConfig& config);
+
+// The librdkafka client run in a worker process started with `command`
+// (streamprobe itself with kKafkaClientWorkerFlag in production). A worker
+// that crashes, hangs past a call's deadline or sends a bad frame is killed;
+// the calls of that round then fail with reason `other`, and a new worker is
+// started in a later round after a back-off (1 s doubling to 30 s).
+struct WorkerCommand;
+std::unique_ptr<KafkaClient> NewSupervisedKafkaClient(const KafkaConfig& config,
+                                                      const WorkerCommand& command);
 
 // TCP connect plus an ApiVersions v0 round trip (TCP connect only when
 // `tls_only` is set, since the listener then expects a TLS handshake).

@@ -252,4 +252,14 @@ MetricSet RenderKafka(const KafkaRound& round, const ConsumerGroupConfig& groups
   return m;
 }
 
+void RenderClientHealth(const ClientHealth& health, const std::string& target, MetricSet& out) {
+  const Labels labels = {{"target", target}};
+  out.Counter("streamprobe_kafka_client_restarts_total",
+              "Kafka client worker processes started after a crash, hang or bad frame", labels,
+              static_cast<double>(health.restarts));
+  out.Gauge("streamprobe_kafka_client_worker_up",
+            "1 if the Kafka client worker process is running at the end of the round", labels,
+            health.worker_up ? 1 : 0);
+}
+
 }  // namespace streamprobe::kafka

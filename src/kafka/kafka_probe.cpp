@@ -10,6 +10,8 @@
 #include "kafka/kafka_health.h"
 #include "kafka/kafka_metrics.h"
 #include "kafka/kafka_registration.h"
+#include "kafka/kafka_worker.h"
+#include "kafka/kafka_worker_process.h"
 #include "zookeeper/kafka_registry.h"
 #include "zookeeper/zk_session.h"
 
@@ -75,6 +77,20 @@ ProbeOutcome KafkaProbe::Run(const ProbeContext& ctx) {
   }
   out.metrics = RenderKafka(round, config_.groups);
   out.state = std::make_shared<const KafkaRound>(std::move(round));
+  return WithClientHealth(std::move(out));
+}
+
+ProbeOutcome KafkaProbe::WithClientHealth(ProbeOutcome out) {
+  const ClientHealth health = seams_.client->TakeHealth();
+  if (!health.fault.ok()) {
+    // The client broke during the round: what it read is incomplete, so the
+    // round publishes the failure and none of its values.
+    out.status = health.fault;
+    out.metrics = MetricSet();
+    out.facts.clear();
+    out.state = std::make_shared<const KafkaRound>();
+  }
+  if (health.supervised) RenderClientHealth(health, config_.bootstrap.front(), out.metrics);
   return out;
 }
 
@@ -193,7 +209,9 @@ void KafkaProbe::RunCanary(const ProbeContext& ctx, KafkaRound&) {
 
 KafkaSeams ProductionSeams(const KafkaConfig& config) {
   KafkaSeams seams;
-  seams.client = NewRdKafkaClient(config);
+  seams.client = NewSupervisedKafkaClient(
+      config, {"/proc/self/exe",
+               {"streamprobe", std::string(kKafkaClientWorkerFlag), config.bootstrap.front()}});
   if (config.zookeeper) {
     seams.zookeeper =
         zookeeper::NewZkSession(config.zookeeper->connect, config.zookeeper->session_timeout);

@@ -42,6 +42,8 @@ class KafkaProbe : public Probe {
   void ReadGroups(const ProbeContext& ctx, KafkaRound& round);
   void RunCanary(const ProbeContext& ctx, KafkaRound& round);
   bool GroupSelected(const std::string& id) const;
+  // Applies the client's own faults of this round to `out` and adds its metrics.
+  ProbeOutcome WithClientHealth(ProbeOutcome out);
 
   KafkaConfig config_;
   KafkaSeams seams_;
