@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   if (argc > 1 && argv[1] == streamprobe::kafka::kKafkaClientWorkerFlag) {
-    return streamprobe::kafka::RunKafkaClientWorker();
+    return streamprobe::kafka::RunKafkaClientWorker(argc, argv);
   }
   streamprobe::Flags flags;
   std::string error;

@@ -35,6 +35,16 @@ std::string_view LevelName(LogLevel level) {
   return "info";
 }
 
+}  // namespace
+
+std::string_view ConfiguredLogLevelName() { return LevelName(Settings().level); }
+
+std::string_view ConfiguredLogFormatName() {
+  return Settings().format == LogFormat::kJson ? "json" : "logfmt";
+}
+
+namespace {
+
 std::string NowRfc3339() {
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);

@@ -22,6 +22,10 @@ std::optional<LogFormat> ParseLogFormat(std::string_view text);
 
 // Process-wide settings; call before starting threads.
 void ConfigureLogging(LogLevel level, LogFormat format);
+// The settings ConfigureLogging set, as the flag values that select them
+// ("info", "logfmt"), e.g. to hand them to a child process.
+std::string_view ConfiguredLogLevelName();
+std::string_view ConfiguredLogFormatName();
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 inline void LogDebug(std::string_view m, std::initializer_list<LogField> f = {}) { Log(LogLevel::kDebug, m, f); }

@@ -5,6 +5,7 @@
 #include <future>
 #include <set>
 
+#include "core/log.h"
 #include "core/snapshot.h"
 #include "kafka/kafka_coordinator.h"
 #include "kafka/kafka_health.h"
@@ -211,7 +212,8 @@ KafkaSeams ProductionSeams(const KafkaConfig& config) {
   KafkaSeams seams;
   seams.client = NewSupervisedKafkaClient(
       config, {"/proc/self/exe",
-               {"streamprobe", std::string(kKafkaClientWorkerFlag), config.bootstrap.front()}});
+               {"streamprobe", std::string(kKafkaClientWorkerFlag), config.bootstrap.front(),
+                std::string(ConfiguredLogLevelName()), std::string(ConfiguredLogFormatName())}});
   if (config.zookeeper) {
     seams.zookeeper =
         zookeeper::NewZkSession(config.zookeeper->connect, config.zookeeper->session_timeout);

@@ -1,8 +1,8 @@
 #include "kafka/kafka_rdkafka_handle.h"
 
 #include <algorithm>
-#include <thread>
 
+#include "core/executor.h"
 #include "core/log.h"
 
 namespace streamprobe::kafka {
@@ -141,10 +141,17 @@ Result<std::unique_ptr<RdHandle>> RdHandle::Create(
   return R::Of(std::unique_ptr<RdHandle>(new RdHandle(rk, std::move(errors))));
 }
 
+// rd_kafka_destroy can block on a broker that does not answer, so it runs on
+// the shared executor; one still running after 10 s counts as hung.
+// If the executor refuses, the handle is leaked rather than destroyed inline:
+// a destructor must not block the caller's round.
 RdHandle::~RdHandle() {
-  std::thread([rk = rk_, errors = errors_] {
+  const Status submitted = Executor::Shared().Submit(Clock::now() + Millis(10000), [rk = rk_, errors = errors_] {
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-  }).detach();
+  });
+  if (!submitted.ok()) {
+    LogWarn("leaking a librdkafka handle", {{"detail", submitted.detail()}});
+  }
 }
 
 bool RdHandle::Fatal() const {

@@ -72,7 +72,14 @@ int ServeKafkaClient(int in_fd, int out_fd, const ClientFactory& factory) {
   }
 }
 
-int RunKafkaClientWorker() {
+int RunKafkaClientWorker(int argc, char** argv) {
+  // argv: streamprobe FLAG TARGET LOG_LEVEL LOG_FORMAT (see ProductionSeams);
+  // the parent's log settings, so worker lines read like the parent's.
+  if (argc >= 5) {
+    const auto level = ParseLogLevel(argv[3]);
+    const auto format = ParseLogFormat(argv[4]);
+    if (level && format) ConfigureLogging(*level, *format);
+  }
   return ServeKafkaClient(kWorkerRequestFd, kWorkerAnswerFd,
                           [](const KafkaConfig& config) { return NewRdKafkaClient(config); });
 }

@@ -28,7 +28,8 @@ using ClientFactory = std::function<std::unique_ptr<KafkaClient>(const KafkaConf
 // 0 when the parent closed the pipe, 2 on a bad frame or a failed write.
 int ServeKafkaClient(int in_fd, int out_fd, const ClientFactory& factory);
 
-// ServeKafkaClient on the worker fds with the librdkafka client.
-int RunKafkaClientWorker();
+// ServeKafkaClient on the worker fds with the librdkafka client; argv carries
+// the parent's log level and format after the target name.
+int RunKafkaClientWorker(int argc, char** argv);
 
 }  // namespace streamprobe::kafka
