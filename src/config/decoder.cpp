@@ -1,5 +1,6 @@
 #include "config/decoder.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <regex>
@@ -12,6 +13,25 @@ namespace {
 
 // A secret is a password, token or key: 64 KiB is far more than any.
 constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+
+// Bounds on a configured regular expression (see Decoder::Regex).
+constexpr std::size_t kMaxRegexLength = 1024;
+constexpr int kMaxRegexNesting = 32;
+
+// The deepest nesting of unescaped parentheses in `pattern`.
+int GroupNesting(const std::string& pattern) {
+  int depth = 0, deepest = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+    } else if (pattern[i] == '(') {
+      deepest = std::max(deepest, ++depth);
+    } else if (pattern[i] == ')' && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
 
 }  // namespace
 
@@ -329,6 +349,16 @@ Secret Decoder::SecretValue(const std::string& key) {
 std::string Decoder::Regex(const std::string& key) {
   std::string pattern = String(key);
   if (pattern.empty()) return pattern;
+  // libstdc++ compiles a pattern recursively (per group and per alternative):
+  // bound both before compiling, so no pattern can overflow the stack.
+  if (pattern.size() > kMaxRegexLength) {
+    Error(key, "is longer than " + std::to_string(kMaxRegexLength) + " characters");
+    return "";
+  }
+  if (GroupNesting(pattern) > kMaxRegexNesting) {
+    Error(key, "nests groups deeper than " + std::to_string(kMaxRegexNesting));
+    return "";
+  }
   try {
     std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {

@@ -63,7 +63,8 @@ class Decoder {
   std::vector<std::string> AddressList(const std::string& key, const std::string& instead);
   // A {file: path} or {env: NAME} mapping; an inline string is an error.
   Secret SecretValue(const std::string& key);
-  // A regular expression; invalid ones are errors.
+  // A regular expression; invalid ones are errors, and so are patterns over
+  // 1024 characters or nesting groups deeper than 32 (std::regex recurses).
   std::string Regex(const std::string& key);
 
   // A mapping child (absent → a decoder over an empty map, Has() false).

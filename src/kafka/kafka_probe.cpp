@@ -147,6 +147,10 @@ void KafkaProbe::RefreshMinIsr(const ProbeContext& ctx, const ClusterMeta& meta)
 }
 
 bool KafkaProbe::GroupSelected(const std::string& id) const {
+  // std::regex_search recurses once per character of `id`, and group ids come
+  // from any client: a long one would overflow the stack. Longer ids are
+  // never selected.
+  if (id.size() > kMaxSelectableGroupIdLength) return false;
   return std::regex_search(id, allow_) && !std::regex_search(id, deny_);
 }
 

@@ -31,6 +31,7 @@ class KafkaProbe : public Probe {
  public:
   // Topics' min.insync.replicas are re-read every this many rounds.
   static constexpr int kMinIsrRefreshRounds = 10;
+  static constexpr std::size_t kMaxSelectableGroupIdLength = 1024;
 
   KafkaProbe(KafkaConfig config, KafkaSeams seams);
   ProbeOutcome Run(const ProbeContext& ctx) override;
@@ -41,6 +42,8 @@ class KafkaProbe : public Probe {
   void RefreshMinIsr(const ProbeContext& ctx, const ClusterMeta& meta);
   void ReadGroups(const ProbeContext& ctx, KafkaRound& round);
   void RunCanary(const ProbeContext& ctx, KafkaRound& round);
+  // Whether allow/deny select group `id`; ids longer than
+  // kMaxSelectableGroupIdLength characters never are.
   bool GroupSelected(const std::string& id) const;
   // Applies the client's own faults of this round to `out` and adds its metrics.
   ProbeOutcome WithClientHealth(ProbeOutcome out);

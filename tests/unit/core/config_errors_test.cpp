@@ -107,6 +107,24 @@ TEST(ConfigErrors, AllErrorsAreListedAtOnce) {
   EXPECT_NE(errors.find("duplicate cluster name"), std::string::npos) << errors;
 }
 
+// libstdc++ compiles regular expressions recursively: 20,000 nested groups
+// overflowed the stack of --config.check and of a reload.
+TEST(ConfigErrors, RegexNestingAndLengthAreBoundedBeforeCompiling) {
+  const std::string kafka =
+      "clusters:\n  - name: dp\n    kafka:\n      bootstrap: [\"127.0.0.1:9092\"]\n"
+      "      consumer_groups: {allow: \"";
+  const std::string nested = std::string(20000, '(') + std::string(20000, ')');
+  std::string errors = ErrorsOf(kafka + nested + "\"}\n");
+  EXPECT_NE(errors.find("consumer_groups.allow: is longer than 1024 characters"),
+            std::string::npos)
+      << errors.substr(0, 300);
+  errors = ErrorsOf(kafka + std::string(40, '(') + "a" + std::string(40, ')') + "\"}\n");
+  EXPECT_NE(errors.find("consumer_groups.allow: nests groups deeper than 32"), std::string::npos)
+      << errors;
+  LoadedConfig fine = LoadConfigText(kafka + "^(a|b)(c\\\\()\"}\n", Backends());
+  EXPECT_TRUE(fine.ok()) << FormatErrors(fine.errors);
+}
+
 class ConfigFileErrors : public ::testing::Test {
  protected:
   std::string dir_ = ::testing::TempDir();

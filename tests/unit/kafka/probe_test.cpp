@@ -380,5 +380,19 @@ TEST(KafkaProbe, CanaryHistogramIsCumulativeAndFailuresCount) {
   EXPECT_TRUE(Has(text, "streamprobe_kafka_canary_success 1"));
 }
 
+// std::regex_search recurses once per character: a group id of 200,000
+// characters (any client may create one) used to overflow the stack.
+TEST(KafkaProbe, OverlongGroupIdIsSkippedNotMatched) {
+  Rig rig;
+  SetUpGroups(*rig.client);
+  const std::string huge(200000, 'g');
+  rig.client->groups.value.push_back({huge, "stable", -1, false});
+  auto probe = rig.Probe(false);
+  const std::string text = Text(probe.Run(Ctx()));
+  EXPECT_EQ(rig.client->offsets_asked, (std::vector<std::string>{"_internal", "audit", "billing"}));
+  EXPECT_EQ(text.find(huge.substr(0, 100)), std::string::npos);
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_lag{group=\"billing\"} 7")) << text;
+}
+
 }  // namespace
 }  // namespace streamprobe::kafka
