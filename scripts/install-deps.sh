@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
+  # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
+  clang-14 libclang-rt-14-dev
   prometheus-cpp-dev libcivetweb-dev librdkafka-dev libcurl4-openssl-dev nlohmann-json3-dev
   libzookeeper-mt-dev libyaml-cpp-dev libmariadb-dev libgtest-dev libgmock-dev
   # real systems for tests and the demo (Kafka, ZooKeeper and Connect come as jars via Maven)

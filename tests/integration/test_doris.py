@@ -107,8 +107,7 @@ def test_fe_not_ready_health_503_variants(sp, sim, scenario):
 
 def test_bootstrap_data_null_is_ready(sp, sim, scenario):
     scenario(bootstrap_data="null")
-    time.sleep(2.5)
-    assert reason(sp.scrape(), fe(sim, 0)) == "none"
+    assert reason(sp.wait_rounds("doris"), fe(sim, 0)) == "none"
 
 
 def test_no_master(sp, sim, scenario):
@@ -212,8 +211,7 @@ def test_be_disk_95(sp, sim, scenario):
                                       {"row_http_ports": "default"}])
 def test_column_variants(sp, sim, scenario, switches):
     scenario(**switches)
-    time.sleep(2.5)
-    s = sp.scrape()
+    s = sp.wait_rounds("doris")
     assert reason(s, "cluster") == "none"
     assert s.value("streamprobe_doris_cluster_masters") == 1
     assert s.value("streamprobe_doris_cluster_backends_alive") == 3
@@ -227,14 +225,12 @@ def test_column_variants(sp, sim, scenario, switches):
 
 def test_be_health_doc_message(sp, sim, scenario):
     scenario(be_health_msg="empty")
-    time.sleep(2.5)
-    assert reason(sp.scrape(), be(sim, 0)) == "none"
+    assert reason(sp.wait_rounds("doris"), be(sim, 0)) == "none"
 
 
 def test_health_auth_keeps_counts_with_credentials(sp, sim, scenario):
     scenario(health_auth=True)
-    time.sleep(2.5)
-    s = sp.scrape()
+    s = sp.wait_rounds("doris")
     assert reason(s, fe(sim, 0)) == "none"
     assert s.value("streamprobe_doris_frontend_backends_known", frontend=fe(sim, 0)) == 3
 

@@ -151,8 +151,7 @@ def test_restarts_metric_not_collected_yet(sp, scenario):
                                       {"taskmanagers_blocked": 1, "slots_free_and_blocked": 2}])
 def test_format_variants(sp, scenario, switches):
     scenario.set_scenario(**switches)
-    time.sleep(2.5)
-    s = sp.scrape()
+    s = sp.wait_rounds("flink")
     assert reason(s, target(scenario.url)) == "none"
     assert s.value("streamprobe_flink_job_state", flink_job="orders-enrichment", state="RUNNING") == 1
     assert s.value("streamprobe_flink_job_restarts_total", flink_job="orders-enrichment") == 2

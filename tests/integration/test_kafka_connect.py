@@ -193,6 +193,12 @@ def test_4_declared_connector_deleted_is_missing(sp, connect):
     assert "missing connectors: fs-deleted" in targets(sp)["connectors"]["detail"]
 
 
+def _running_tasks(connect, name):
+    """Tasks of connector ``name`` that Connect reports as RUNNING (on any worker)."""
+    status = connect.rest("GET", f"/connectors/{name}/status").json()
+    return [t for t in status.get("tasks", []) if t["state"] == "RUNNING"]
+
+
 def _tasks_on(connect, worker_id):
     """(connector, task) pairs Connect reports as RUNNING on ``worker_id``."""
     out = []
@@ -212,7 +218,8 @@ def test_5_killed_worker_down_tasks_unassigned_then_running_elsewhere(sp, connec
         src = sp.files / f"spread-{extra}.txt"
         src.write_text("x\n")
         put_config(connect, f"fs-spread-{extra}", source(src, f"fs-spread-{extra}"))
-        time.sleep(3)
+        wait_until(lambda: _running_tasks(connect, f"fs-spread-{extra}"), timeout=30,
+                   what=f"a RUNNING task of fs-spread-{extra}")
     victims = _tasks_on(connect, w2.worker_id)
     assert victims, "no task landed on worker 2"
     conn, task = victims[0]

@@ -11,6 +11,7 @@ from harness.jars import JarSet
 from harness.kraft import KafkaKraftCluster
 from harness.ports import free_port
 from harness.tools import KafkaTools
+from harness.wait import wait_until
 
 INTERVAL = "1s"
 TIMEOUT = "900ms"
@@ -87,15 +88,39 @@ def test_hung_broker_is_bounded_and_named(secured, streamprobe_factory):
         hung.resume()
 
 
+def wait_for_full_isr(tools, topic, timeout=60):
+    """Until every partition of ``topic`` has a leader and all its replicas in sync."""
+    def in_sync():
+        rows = tools.describe_topics(topic)
+        return rows and all(r["leader"] is not None and sorted(r["isr"]) == sorted(r["replicas"])
+                            for r in rows)
+    wait_until(in_sync, timeout=timeout, interval=0.5, what=f"a complete ISR for {topic}",
+               describe=lambda: tools.describe_topics_text(topic))
+
+
+def canary_counts(scrape):
+    return {name: scrape.value(f"streamprobe_kafka_canary_{name}") or 0
+            for name in ("round_trip_seconds_count", "produce_failures_total",
+                         "consume_failures_total")}
+
+
 def test_canary_round_trip(secured, streamprobe_factory):
     tools = KafkaTools(secured.bootstrap_servers, jars=JarSet("kafka4"))
     tools.create_topic("streamprobe-canary", partitions=1, replication_factor=2)
+    wait_for_full_isr(tools, "streamprobe-canary")
     sp = streamprobe_factory(kafka_section(secured.bootstrap_servers,
                                            "      canary: {topic: streamprobe-canary, partition: 0}\n"))
-    sp.wait_for(lambda s: (s.value("streamprobe_kafka_canary_round_trip_seconds_count") or 0) >= 3
-                and s.value("streamprobe_kafka_canary_success") == 1, timeout=40,
-                what="three canary round trips", show=("streamprobe_kafka_canary",))
+    # Brokers may learn the new partition's leader after the admin tools do, so a
+    # round before the first success may fail; from then on none may.
+    sp.wait_for(lambda s: s.value("streamprobe_kafka_canary_success") == 1, timeout=40,
+                what="a first canary round trip", show=("streamprobe_kafka_canary",))
+    first = canary_counts(sp.scrape())
+    sp.wait_for(lambda s: canary_counts(s)["round_trip_seconds_count"]
+                >= first["round_trip_seconds_count"] + 3, timeout=40,
+                what="three more canary round trips", show=("streamprobe_kafka_canary",))
     scrape = sp.scrape()
-    assert scrape.value("streamprobe_kafka_canary_produce_failures_total") == 0
-    assert scrape.value("streamprobe_kafka_canary_consume_failures_total") == 0
+    now = canary_counts(scrape)
+    assert scrape.value("streamprobe_kafka_canary_success") == 1
+    assert now["produce_failures_total"] == first["produce_failures_total"]
+    assert now["consume_failures_total"] == first["consume_failures_total"]
     assert 0 < scrape.value("streamprobe_kafka_canary_round_trip_seconds_sum") < 30

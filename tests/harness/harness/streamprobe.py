@@ -98,7 +98,8 @@ class Streamprobe(ServerProcess):
     Methods: ``scrape()`` -> Scrape, ``value(name, **labels)`` (fresh scrape),
     ``wait_for(predicate, timeout=30, interval=0.5, what, show=())`` -> the Scrape that
     satisfied ``predicate(scrape)``; on timeout fails with the last scrape's lines
-    (filtered by the ``show`` prefixes), ``get(path)``, ``reload()`` -> Response of
+    (filtered by the ``show`` prefixes), ``wait_rounds(system, rounds=2, timeout=30)`` ->
+    the Scrape once every target of ``system`` finished ``rounds`` more rounds, ``get(path)``, ``reload()`` -> Response of
     ``POST /-/reload``, ``write_config(text)``, ``sighup()``; ServerProcess controls.
     """
 
@@ -163,6 +164,22 @@ class Streamprobe(ServerProcess):
             return wait_until(check, timeout, interval=interval, what=what, describe=describe)
         except WaitTimeout as exc:
             raise WaitTimeout(f"{exc}\nstreamprobe log tail:\n{self.log_tail(20)}") from None
+
+    def wait_rounds(self, system, rounds=2, timeout=30.0):
+        """Wait until every ``system`` target has finished ``rounds`` more rounds
+        (``streamprobe_probe_rounds_total``) than at the call; return that Scrape. With
+        the default 2, at least one whole round started after anything done before."""
+        def finished(scrape):
+            return {s.labels["target"]: s.value
+                    for s in scrape.samples("streamprobe_probe_rounds_total", system=system)}
+
+        before = finished(self.scrape())
+        if not before:
+            raise AssertionError(f"no {system} target reports streamprobe_probe_rounds_total")
+        return self.wait_for(lambda s: all(finished(s).get(t, 0) >= n + rounds
+                                           for t, n in before.items()),
+                             timeout=timeout, what=f"{rounds} more rounds of every {system} target",
+                             show=("streamprobe_probe_rounds_total",))
 
     def reload(self):
         return requests.post(self.url + "/-/reload", timeout=10)
