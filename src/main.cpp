@@ -3,8 +3,10 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/memory_policy.h"
 
 int main(int argc, char** argv) {
+  streamprobe::ApplyMemoryPolicy();
   streamprobe::Flags flags;
   std::string error;
   if (!streamprobe::ParseFlags(argc, argv, &flags, &error)) {
