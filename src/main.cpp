@@ -5,9 +5,11 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/memory_policy.h"
 #include "kafka/kafka_worker.h"
 
 int main(int argc, char** argv) {
+  streamprobe::ApplyMemoryPolicy();
   if (argc > 1 && argv[1] == streamprobe::kafka::kKafkaClientWorkerFlag) {
     return streamprobe::kafka::RunKafkaClientWorker(argc, argv);
   }

@@ -109,7 +109,7 @@ std::size_t MetricSet::SeriesCount() const {
   return n;
 }
 
-std::string RenderText(std::vector<prometheus::MetricFamily> families) {
+std::vector<prometheus::MetricFamily> MergeFamilies(std::vector<prometheus::MetricFamily> families) {
   std::stable_sort(families.begin(), families.end(),
                    [](const auto& a, const auto& b) { return a.name < b.name; });
   std::vector<prometheus::MetricFamily> merged;
@@ -122,8 +122,12 @@ std::string RenderText(std::vector<prometheus::MetricFamily> families) {
       merged.push_back(std::move(family));
     }
   }
+  return merged;
+}
+
+std::string RenderText(std::vector<prometheus::MetricFamily> families) {
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, merged);
+  prometheus::TextSerializer().Serialize(out, MergeFamilies(std::move(families)));
   return out.str();
 }
 

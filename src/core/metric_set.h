@@ -62,6 +62,10 @@ class MetricSet {
   std::string help_suffix_{kCachedHelpSuffix};
 };
 
+// Sorts families by name and merges those with equal names (samples appended in
+// order, first help/type kept).
+std::vector<prometheus::MetricFamily> MergeFamilies(std::vector<prometheus::MetricFamily> families);
+
 // Merges families with equal names (samples appended, first help/type kept) and
 // renders them in the Prometheus text format.
 std::string RenderText(std::vector<prometheus::MetricFamily> families);

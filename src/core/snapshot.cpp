@@ -67,48 +67,81 @@ double UnixNow() {
       .count();
 }
 
-Snapshot::Snapshot(std::map<std::string, std::shared_ptr<const TargetResult>> results,
-                   const std::vector<ViewSpec>& views, const EngineInfo& engine,
-                   double built_unix)
-    : results_(std::move(results)), built_unix_(built_unix) {
+std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result) {
+  MetricSet probe_metrics;
+  probe_metrics.SetHelpSuffix(kProbeHelpSuffix);
+  RenderTargetMetrics(result, probe_metrics);
+  std::vector<prometheus::MetricFamily> families = result.metrics.Families();
+  auto engine = probe_metrics.Families();
+  families.insert(families.end(), std::make_move_iterator(engine.begin()),
+                  std::make_move_iterator(engine.end()));
+  return RenderFamilyTexts(std::move(families));
+}
+
+std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view, const TargetResults& results) {
+  std::vector<const TargetResult*> inputs;
+  inputs.reserve(view.target_ids.size());
+  for (const std::string& id : view.target_ids) {
+    auto it = results.find(id);
+    inputs.push_back(it == results.end() ? nullptr : it->second.get());
+  }
+  MetricSet view_metrics;
+  view.render(inputs, view_metrics);
+  view_metrics.AddLabelToAll({"cluster", view.cluster});
+  return RenderFamilyTexts(view_metrics.Families());
+}
+
+std::shared_ptr<const FamilyTexts> RenderEngineText(const EngineInfo& engine) {
   MetricSet engine_metrics;
   engine_metrics.SetHelpSuffix("");
   RenderEngineInfo(engine, engine_metrics);
+  return RenderFamilyTexts(engine_metrics.Families());
+}
 
-  MetricSet probe_metrics;
-  probe_metrics.SetHelpSuffix(kProbeHelpSuffix);
-  std::vector<prometheus::MetricFamily> families = engine_metrics.Families();
-  for (const auto& [id, result] : results_) {
-    RenderTargetMetrics(*result, probe_metrics);
-    auto backend = result->metrics.Families();
-    families.insert(families.end(), std::make_move_iterator(backend.begin()),
-                    std::make_move_iterator(backend.end()));
-  }
-  for (const ViewSpec& view : views) {
-    std::vector<const TargetResult*> inputs;
-    inputs.reserve(view.target_ids.size());
-    for (const std::string& id : view.target_ids) inputs.push_back(Find(id));
-    MetricSet view_metrics;
-    view.render(inputs, view_metrics);
-    view_metrics.AddLabelToAll({"cluster", view.cluster});
-    auto rendered = view_metrics.Families();
-    families.insert(families.end(), std::make_move_iterator(rendered.begin()),
-                    std::make_move_iterator(rendered.end()));
-  }
-  auto probe_families = probe_metrics.Families();
-  families.insert(families.end(), std::make_move_iterator(probe_families.begin()),
-                  std::make_move_iterator(probe_families.end()));
-  text_ = RenderText(std::move(families));
+namespace {
+
+SnapshotParts RenderAllParts(TargetResults results, const std::vector<ViewSpec>& views,
+                             const EngineInfo& engine) {
+  SnapshotParts parts;
+  for (const auto& [id, result] : results) parts.target_texts[id] = RenderTargetText(*result);
+  for (const ViewSpec& view : views) parts.view_texts.push_back(RenderViewText(view, results));
+  parts.engine_text = RenderEngineText(engine);
+  parts.results = std::move(results);
+  return parts;
+}
+
+}  // namespace
+
+Snapshot::Snapshot(TargetResults results, const std::vector<ViewSpec>& views,
+                   const EngineInfo& engine, double built_unix)
+    : Snapshot(RenderAllParts(std::move(results), views, engine), built_unix) {}
+
+Snapshot::Snapshot(SnapshotParts parts, double built_unix)
+    : parts_(std::move(parts)), built_unix_(built_unix) {}
+
+void Snapshot::AppendText(std::string& out) const {
+  std::vector<const FamilyTexts*> sources;
+  sources.reserve(1 + parts_.target_texts.size() + parts_.view_texts.size());
+  sources.push_back(parts_.engine_text.get());
+  for (const auto& [id, text] : parts_.target_texts) sources.push_back(text.get());
+  for (const auto& text : parts_.view_texts) sources.push_back(text.get());
+  AppendComposed(sources, out);
+}
+
+std::string Snapshot::text() const {
+  std::string out;
+  AppendText(out);
+  return out;
 }
 
 const TargetResult* Snapshot::Find(const std::string& id) const {
-  auto it = results_.find(id);
-  return it == results_.end() ? nullptr : it->second.get();
+  auto it = parts_.results.find(id);
+  return it == parts_.results.end() ? nullptr : it->second.get();
 }
 
 std::string Snapshot::Fact(const std::string& cluster, const std::string& system,
                            const std::string& key) const {
-  for (const auto& [id, result] : results_) {
+  for (const auto& [id, result] : parts_.results) {
     if (result->cluster != cluster || result->system != system) continue;
     auto it = result->facts.find(key);
     if (it != result->facts.end() && !it->second.empty()) return it->second;
@@ -117,32 +150,47 @@ std::string Snapshot::Fact(const std::string& cluster, const std::string& system
 }
 
 SnapshotStore::SnapshotStore() {
-  current_ = std::make_shared<const Snapshot>(results_, views_, engine_, UnixNow());
+  parts_.engine_text = RenderEngineText(EngineInfo{});
+  current_ = std::make_shared<const Snapshot>(parts_, UnixNow());
 }
 
 void SnapshotStore::Reset(std::vector<ViewSpec> views, const std::vector<std::string>& target_ids) {
   std::lock_guard lock(build_mutex_);
-  std::map<std::string, std::shared_ptr<const TargetResult>> kept;
+  SnapshotParts kept;
   for (const std::string& id : target_ids) {
-    auto it = results_.find(id);
-    if (it != results_.end()) kept.insert(*it);
+    auto it = parts_.results.find(id);
+    if (it == parts_.results.end()) continue;
+    kept.results.insert(*it);
+    kept.target_texts[id] = parts_.target_texts[id];
   }
-  results_ = std::move(kept);
   views_ = std::move(views);
-  RebuildLocked();
+  views_of_target_.clear();
+  for (std::size_t i = 0; i < views_.size(); ++i) {
+    for (const std::string& id : views_[i].target_ids) views_of_target_[id].push_back(i);
+    kept.view_texts.push_back(RenderViewText(views_[i], kept.results));
+  }
+  kept.engine_text = std::move(parts_.engine_text);
+  parts_ = std::move(kept);
+  SwapInLocked();
 }
 
 void SnapshotStore::Publish(const std::string& target_id,
                             std::shared_ptr<const TargetResult> result) {
+  auto text = RenderTargetText(*result);
   std::lock_guard lock(build_mutex_);
-  results_[target_id] = std::move(result);
-  RebuildLocked();
+  parts_.results[target_id] = std::move(result);
+  parts_.target_texts[target_id] = std::move(text);
+  if (auto it = views_of_target_.find(target_id); it != views_of_target_.end()) {
+    for (std::size_t i : it->second) parts_.view_texts[i] = RenderViewText(views_[i], parts_.results);
+  }
+  SwapInLocked();
 }
 
 void SnapshotStore::SetEngineInfo(const EngineInfo& info) {
+  auto text = RenderEngineText(info);
   std::lock_guard lock(build_mutex_);
-  engine_ = info;
-  RebuildLocked();
+  parts_.engine_text = std::move(text);
+  SwapInLocked();
 }
 
 std::shared_ptr<const Snapshot> SnapshotStore::Current() const {
@@ -150,8 +198,8 @@ std::shared_ptr<const Snapshot> SnapshotStore::Current() const {
   return current_;
 }
 
-void SnapshotStore::RebuildLocked() {
-  auto next = std::make_shared<const Snapshot>(results_, views_, engine_, UnixNow());
+void SnapshotStore::SwapInLocked() {
+  auto next = std::make_shared<const Snapshot>(parts_, UnixNow());
   std::lock_guard lock(current_mutex_);
   current_ = std::move(next);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/exposition.h"
 #include "core/probe.h"
 
 namespace streamprobe {
@@ -34,34 +35,55 @@ struct EngineInfo {
   std::size_t targets_configured = 0;
 };
 
-// One immutable view of every target's latest result, with the exposition text
-// rendered once when built. Safe to read from any thread.
+using TargetResults = std::map<std::string, std::shared_ptr<const TargetResult>>;
+using TargetTexts = std::map<std::string, std::shared_ptr<const FamilyTexts>>;
+
+// The rendered pieces a snapshot is composed of; all immutable and shared.
+struct SnapshotParts {
+  TargetResults results;                                  // by TargetSpec::Id()
+  TargetTexts target_texts;                               // by TargetSpec::Id()
+  std::vector<std::shared_ptr<const FamilyTexts>> view_texts;  // in plan order
+  std::shared_ptr<const FamilyTexts> engine_text;
+};
+
+// The engine's per-target metrics plus the target's backend metrics.
+std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result);
+// A view's metrics over `results` (its targets missing from `results` are null).
+std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view, const TargetResults& results);
+std::shared_ptr<const FamilyTexts> RenderEngineText(const EngineInfo& engine);
+
+// One immutable view of every target's latest result, with each target's,
+// view's and the engine's exposition text rendered once. Safe to read from any
+// thread.
 class Snapshot {
  public:
-  Snapshot(std::map<std::string, std::shared_ptr<const TargetResult>> results,
-           const std::vector<ViewSpec>& views, const EngineInfo& engine, double built_unix);
+  // Renders every piece (for tests and the empty initial snapshot).
+  Snapshot(TargetResults results, const std::vector<ViewSpec>& views, const EngineInfo& engine,
+           double built_unix);
+  Snapshot(SnapshotParts parts, double built_unix);
 
-  const std::map<std::string, std::shared_ptr<const TargetResult>>& results() const {
-    return results_;
-  }
+  const TargetResults& results() const { return parts_.results; }
   // Result by TargetSpec::Id(), or null.
   const TargetResult* Find(const std::string& id) const;
   // A fact published by any target of `system` in `cluster`, or "".
   std::string Fact(const std::string& cluster, const std::string& system,
                    const std::string& key) const;
-  // Prometheus text of all metrics except the snapshot age.
-  const std::string& text() const { return text_; }
+  // Appends the Prometheus text of all metrics except the snapshot age, composed
+  // from the pieces (engine, targets in id order, views) family by family.
+  void AppendText(std::string& out) const;
+  std::string text() const;
   double built_unix() const { return built_unix_; }
 
  private:
-  std::map<std::string, std::shared_ptr<const TargetResult>> results_;
+  SnapshotParts parts_;
   double built_unix_;
-  std::string text_;
 };
 
 // Holds the current snapshot. Publish() is called from probe threads; Current()
 // from HTTP threads. Current() takes a mutex only to copy a shared_ptr, so a
-// scrape never waits for a probe or for rendering.
+// scrape never waits for a probe or for rendering. A publish renders only the
+// publishing target (on the caller's thread, before locking) and the views
+// that read it; other pieces are shared with the previous snapshot.
 class SnapshotStore {
  public:
   SnapshotStore();
@@ -72,12 +94,12 @@ class SnapshotStore {
   std::shared_ptr<const Snapshot> Current() const;
 
  private:
-  void RebuildLocked();  // requires build_mutex_
+  void SwapInLocked();  // requires build_mutex_
 
-  std::mutex build_mutex_;  // serialises builders
-  std::map<std::string, std::shared_ptr<const TargetResult>> results_;
+  std::mutex build_mutex_;  // serialises builders; guards the members below
+  SnapshotParts parts_;
   std::vector<ViewSpec> views_;
-  EngineInfo engine_;
+  std::map<std::string, std::vector<std::size_t>> views_of_target_;  // id -> views_ indexes
 
   mutable std::mutex current_mutex_;  // guards current_ only
   std::shared_ptr<const Snapshot> current_;

@@ -31,7 +31,10 @@ std::string RenderMetricsPage(const Snapshot& snapshot, double now_unix) {
                 "# TYPE streamprobe_snapshot_age_seconds gauge\n"
                 "streamprobe_snapshot_age_seconds %.3f\n",
                 std::max(0.0, now_unix - snapshot.built_unix()));
-  return snapshot.text() + age;
+  std::string page;
+  snapshot.AppendText(page);
+  page += age;
+  return page;
 }
 
 std::string RenderTargetsJson(const Snapshot& snapshot) {

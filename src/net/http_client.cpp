@@ -7,21 +7,40 @@
 namespace streamprobe {
 namespace {
 
+// Collects the body up to `max_bytes`. Nothing is reserved up front; growth
+// doubles but never past the cap, so a body's buffer is at most `max_bytes`.
 struct BodySink {
   std::string* body;
   std::size_t max_bytes;
   bool overflow = false;
 };
 
+// Doubles `body`'s buffer (at least to `needed`) but never past `cap`. A fresh
+// string is reserved because std::string::reserve may round up past the cap.
+void GrowWithin(std::string& body, std::size_t needed, std::size_t cap) {
+  std::string grown;
+  grown.reserve(std::min(std::max(needed, 2 * body.capacity()), cap));
+  grown.append(body);
+  body.swap(grown);
+}
+
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<BodySink*>(user);
+  std::string& body = *sink->body;
   const size_t n = size * count;
-  if (sink->body->size() + n > sink->max_bytes) {
+  if (body.size() + n > sink->max_bytes) {
     sink->overflow = true;
-    return 0;  // aborts the transfer
+    return 0;  // aborts the transfer at once
   }
-  sink->body->append(data, n);
+  if (body.size() + n > body.capacity()) GrowWithin(body, body.size() + n, sink->max_bytes);
+  body.append(data, n);
   return n;
+}
+
+Status BodyOverCap(const HttpRequest& request) {
+  return Status::Fail(Reason::kBadPayload, "response body over " +
+                                               std::to_string(request.max_body_bytes) +
+                                               " bytes from " + request.url);
 }
 
 Reason ReasonForCurl(CURLcode code) {
@@ -69,6 +88,8 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(left.count()));
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, WriteBody);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+    // A declared Content-Length over the cap fails before any body is read.
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "streamprobe/" STREAMPROBE_VERSION);
@@ -98,10 +119,8 @@ class CurlHttpClient : public HttpClient {
     if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
     const CURLcode code = curl_easy_perform(h);
-    if (sink.overflow) {
-      return Result<HttpResponse>::Fail(
-          Reason::kBadPayload,
-          "response body over " + std::to_string(request.max_body_bytes) + " bytes from " + request.url);
+    if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
+      return Result<HttpResponse>::Fail(BodyOverCap(request));
     }
     if (code != CURLE_OK) {
       std::string detail = error[0] ? error : curl_easy_strerror(code);

@@ -1,0 +1,91 @@
+// A page composed from per-target pieces: one header per family, targets
+// removed on reset disappear, views follow their targets.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "core/snapshot.h"
+
+namespace streamprobe {
+namespace {
+
+std::shared_ptr<const TargetResult> Result(const std::string& name, double value) {
+  auto r = std::make_shared<TargetResult>();
+  r->cluster = "c";
+  r->system = "test";
+  r->name = name;
+  r->metrics.Gauge("streamprobe_test_value", "A value", {{"cluster", "c"}, {"member", name}}, value);
+  return r;
+}
+
+std::size_t Count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+ViewSpec SeenView() {
+  return ViewSpec{"c", {"c/test/a", "c/test/b"},
+                  [](std::span<const TargetResult* const> inputs, MetricSet& out) {
+                    double seen = 0;
+                    for (const TargetResult* r : inputs) seen += r ? 1 : 0;
+                    out.Gauge("streamprobe_test_members_seen", "Members seen", {}, seen);
+                  }};
+}
+
+TEST(SnapshotComposeTest, OneHeaderPerFamilyAndSamplesInTargetOrder) {
+  SnapshotStore store;
+  store.Reset({}, {"c/test/a", "c/test/b"});
+  store.Publish("c/test/b", Result("b", 2));
+  store.Publish("c/test/a", Result("a", 1));
+  const std::string text = store.Current()->text();
+  EXPECT_EQ(Count(text, "# TYPE streamprobe_test_value "), 1u);
+  EXPECT_EQ(Count(text, "# HELP streamprobe_probe_success "), 1u);
+  EXPECT_LT(text.find("streamprobe_test_value{cluster=\"c\",member=\"a\"} 1"),
+            text.find("streamprobe_test_value{cluster=\"c\",member=\"b\"} 2"));
+  EXPECT_LT(text.find("# TYPE streamprobe_build_info"), text.find("# TYPE streamprobe_probe_success"));
+  EXPECT_EQ(text, Snapshot(store.Current()->results(), {}, EngineInfo{}, 0).text());
+}
+
+TEST(SnapshotComposeTest, TargetRemovedOnResetDisappears) {
+  SnapshotStore store;
+  store.Reset({}, {"c/test/a", "c/test/b"});
+  store.Publish("c/test/a", Result("a", 1));
+  store.Publish("c/test/b", Result("b", 2));
+  store.Reset({}, {"c/test/a"});
+  const std::string text = store.Current()->text();
+  EXPECT_EQ(text.find("member=\"b\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("target=\"b\""), std::string::npos);
+  EXPECT_NE(text.find("member=\"a\""), std::string::npos);
+}
+
+TEST(SnapshotComposeTest, ViewIsRerenderedWhenOneOfItsTargetsPublishes) {
+  SnapshotStore store;
+  store.Reset({SeenView()}, {"c/test/a", "c/test/b", "c/test/other"});
+  EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 0"),
+            std::string::npos);
+  store.Publish("c/test/other", Result("other", 0));
+  EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 0"),
+            std::string::npos);
+  store.Publish("c/test/a", Result("a", 1));
+  store.Publish("c/test/b", Result("b", 1));
+  EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 2"),
+            std::string::npos);
+}
+
+TEST(SnapshotComposeTest, ComposedPagePassesPromtool) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
+  SnapshotStore store;
+  store.Reset({SeenView()}, {"c/test/a", "c/test/b"});
+  store.Publish("c/test/a", Result("a", 1));
+  store.Publish("c/test/b", Result("b", 2));
+  const std::string path = testing::TempDir() + "composed_page.prom";
+  std::ofstream(path) << store.Current()->text();
+  EXPECT_EQ(std::system(("promtool check metrics < " + path).c_str()), 0);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace streamprobe
