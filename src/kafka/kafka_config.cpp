@@ -110,6 +110,17 @@ void DecodeExpected(Decoder& section, KafkaConfig& cfg) {
   ex.Finish();
 }
 
+void DecodeOffsetsSource(Decoder& g, ConsumerGroupConfig& groups) {
+  const std::string name = g.String("offsets_source", "admin_api");
+  for (OffsetsSource source : {OffsetsSource::kAdminApi, OffsetsSource::kOffsetsTopic}) {
+    if (name == OffsetsSourceName(source)) {
+      groups.offsets_source = source;
+      return;
+    }
+  }
+  g.Error("offsets_source", "must be admin_api or offsets_topic");
+}
+
 void DecodeGroups(Decoder& section, KafkaConfig& cfg) {
   Decoder g = section.Child("consumer_groups");
   cfg.groups.enabled = g.Bool("enabled", true);
@@ -117,6 +128,7 @@ void DecodeGroups(Decoder& section, KafkaConfig& cfg) {
   cfg.groups.deny = g.Regex("deny");
   cfg.groups.per_partition = g.Bool("per_partition", false);
   cfg.groups.series_budget = static_cast<int>(g.Int("series_budget", 2000, 1, 1000000));
+  DecodeOffsetsSource(g, cfg.groups);
   g.Finish();
 }
 
@@ -129,6 +141,10 @@ void DecodeCanary(Decoder& section, KafkaConfig& cfg) {
 }
 
 }  // namespace
+
+const char* OffsetsSourceName(OffsetsSource source) {
+  return source == OffsetsSource::kOffsetsTopic ? "offsets_topic" : "admin_api";
+}
 
 bool IsSecretProperty(const std::string& name) {
   return std::find(kSecretProperties.begin(), kSecretProperties.end(), name) !=

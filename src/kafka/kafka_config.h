@@ -23,12 +23,20 @@ struct ExpectedBrokers {
   std::string host_pattern;  // "{id}" replaced by the id; "" = any host
 };
 
+// Where committed offsets come from: one OffsetFetch per group through the
+// admin API, or the internal __consumer_offsets topic read by one consumer.
+enum class OffsetsSource { kAdminApi, kOffsetsTopic };
+
+// "admin_api" / "offsets_topic", as written in the config.
+const char* OffsetsSourceName(OffsetsSource source);
+
 struct ConsumerGroupConfig {
   bool enabled = true;
   std::string allow = ".*";  // group ids matching allow and not deny are reported
   std::string deny;          // "" = deny nothing
   bool per_partition = false;
   int series_budget = 2000;  // max lag series; above it roll up to group level
+  OffsetsSource offsets_source = OffsetsSource::kAdminApi;
 };
 
 struct CanaryConfig {

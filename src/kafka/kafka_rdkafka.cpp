@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "kafka/kafka_client.h"
+#include "kafka/kafka_offsets_reader.h"
 #include "kafka/kafka_parse.h"
 #include "kafka/kafka_rdkafka_handle.h"
 
@@ -179,6 +180,9 @@ class RdKafkaClient : public KafkaClient {
 
   std::vector<GroupOffsets> CommittedOffsets(const std::vector<std::string>& ids,
                                              Deadline deadline) override {
+    if (config_.groups.offsets_source == OffsetsSource::kOffsetsTopic) {
+      return OffsetsFromTopic(ids, deadline);
+    }
     std::map<std::string, GroupOffsets> got;
     if (consumer_) {
       rd_kafka_t* rk = consumer_->get();
@@ -285,6 +289,19 @@ class RdKafkaClient : public KafkaClient {
     return Status::Ok();
   }
 
+  // Every group is ok=false unless the reader caught up with the topic.
+  std::vector<GroupOffsets> OffsetsFromTopic(const std::vector<std::string>& ids,
+                                             Deadline deadline) {
+    if (offsets_reader_ && offsets_reader_->Broken()) offsets_reader_.reset();
+    if (!offsets_reader_) offsets_reader_ = std::make_unique<OffsetsTopicReader>(config_);
+    const Status caught_up = offsets_reader_->CatchUp(deadline);
+    std::vector<GroupOffsets> out = offsets_reader_->Offsets(ids);
+    if (!caught_up.ok()) {
+      for (auto& g : out) g = GroupOffsets{g.group, false, {}};
+    }
+    return out;
+  }
+
   static void SendOffsetFetch(rd_kafka_t* rk, const std::string& group, rd_kafka_queue_t* q) {
     rd_kafka_ListConsumerGroupOffsets_t* req =
         rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
@@ -350,6 +367,7 @@ class RdKafkaClient : public KafkaClient {
   KafkaConfig config_;
   std::unique_ptr<RdHandle> consumer_;  // metadata, admin, offsets, canary read-back
   std::unique_ptr<RdHandle> producer_;  // canary only, created on first use
+  std::unique_ptr<OffsetsTopicReader> offsets_reader_;  // offsets_source: offsets_topic only
   int failed_rounds_ = 0;
 };
 

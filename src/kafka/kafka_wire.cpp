@@ -46,20 +46,30 @@ ExpectedBrokers DecodeExpected(const json& j) {
   return e;
 }
 
+OffsetsSource DecodeOffsetsSource(const json& j) {
+  const std::string name = j.get<std::string>();
+  for (OffsetsSource source : {OffsetsSource::kAdminApi, OffsetsSource::kOffsetsTopic}) {
+    if (name == OffsetsSourceName(source)) return source;
+  }
+  throw json::other_error::create(501, "unknown offsets_source " + name, &j);
+}
+
 json EncodeGroups(const ConsumerGroupConfig& g) {
-  const auto& [enabled, allow, deny, per_partition, series_budget] = g;
+  const auto& [enabled, allow, deny, per_partition, series_budget, offsets_source] = g;
   return {{"enabled", enabled}, {"allow", allow}, {"deny", deny},
-          {"per_partition", per_partition}, {"series_budget", series_budget}};
+          {"per_partition", per_partition}, {"series_budget", series_budget},
+          {"offsets_source", OffsetsSourceName(offsets_source)}};
 }
 
 ConsumerGroupConfig DecodeGroups(const json& j) {
   ConsumerGroupConfig g;
-  auto& [enabled, allow, deny, per_partition, series_budget] = g;
+  auto& [enabled, allow, deny, per_partition, series_budget, offsets_source] = g;
   enabled = j.at("enabled").get<bool>();
   allow = j.at("allow").get<std::string>();
   deny = j.at("deny").get<std::string>();
   per_partition = j.at("per_partition").get<bool>();
   series_budget = j.at("series_budget").get<int>();
+  offsets_source = DecodeOffsetsSource(j.at("offsets_source"));
   return g;
 }
 

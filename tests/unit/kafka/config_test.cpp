@@ -61,7 +61,17 @@ client: {security.protocol: SSL}
   EXPECT_TRUE(cfg.groups.enabled);
   EXPECT_EQ(cfg.groups.series_budget, 2000);
   EXPECT_FALSE(cfg.groups.per_partition);
+  EXPECT_EQ(cfg.groups.offsets_source, OffsetsSource::kAdminApi);
   EXPECT_TRUE(cfg.canary.topic.empty());
+}
+
+TEST(KafkaConfig, OffsetsSourceOffsetsTopicDecodes) {
+  YAML::Node node = YAML::Load("bootstrap: [\"a:1\"]\nconsumer_groups: {offsets_source: offsets_topic}\n");
+  ErrorList errors;
+  Decoder d(node, "kafka", &errors);
+  KafkaConfig cfg = DecodeKafkaConfig(d, ClusterContext{"dp", Millis(15000), Millis(5000)});
+  ASSERT_TRUE(errors.empty()) << FormatErrors(errors);
+  EXPECT_EQ(cfg.groups.offsets_source, OffsetsSource::kOffsetsTopic);
 }
 
 struct ErrorCase {
@@ -91,6 +101,8 @@ TEST(KafkaConfig, EveryErrorNamesItsField) {
        "kafka.consumer_groups.deny: invalid regular expression"},
       {"zero_budget", "      bootstrap: [a:1]\n      consumer_groups: {series_budget: 0}\n",
        "kafka.consumer_groups.series_budget"},
+      {"unknown_offsets_source", "      bootstrap: [a:1]\n      consumer_groups: {offsets_source: zookeeper}\n",
+       "kafka.consumer_groups.offsets_source: must be admin_api or offsets_topic"},
       {"canary_without_topic", "      bootstrap: [a:1]\n      canary: {partition: 1}\n",
        "kafka.canary.topic"},
       {"unknown_librdkafka_property", "      bootstrap: [a:1]\n      client: {no.such.property: x}\n",

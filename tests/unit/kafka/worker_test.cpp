@@ -35,12 +35,13 @@ KafkaConfig EveryFieldSet() {
   auto& [ids, host_pattern] = expected;
   ids = {1, 2, 3};
   host_pattern = "kafka-{id}";
-  auto& [enabled, allow, deny, per_partition, series_budget] = groups;
+  auto& [enabled, allow, deny, per_partition, series_budget, offsets_source] = groups;
   enabled = false;
   allow = "^app";
   deny = "test$";
   per_partition = true;
   series_budget = 17;
+  offsets_source = OffsetsSource::kOffsetsTopic;
   auto& [topic, partition] = canary;
   topic = "canary";
   partition = 2;
@@ -66,6 +67,7 @@ void ExpectSameConfig(const KafkaConfig& a, const KafkaConfig& b) {
   EXPECT_EQ(a.groups.deny, b.groups.deny);
   EXPECT_EQ(a.groups.per_partition, b.groups.per_partition);
   EXPECT_EQ(a.groups.series_budget, b.groups.series_budget);
+  EXPECT_EQ(a.groups.offsets_source, b.groups.offsets_source);
   EXPECT_EQ(a.canary.topic, b.canary.topic);
   EXPECT_EQ(a.canary.partition, b.canary.partition);
   EXPECT_EQ(a.client, b.client);

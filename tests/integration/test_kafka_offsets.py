@@ -1,0 +1,93 @@
+"""consumer_groups.offsets_source: the committed offsets read from __consumer_offsets
+give the same lag as the admin API (OffsetFetch per group), on the same cluster.
+
+One streamprobe probes the session's ZooKeeper-mode cluster twice: cluster ``admin``
+with ``offsets_source: admin_api`` and cluster ``topic`` with ``offsets_source:
+offsets_topic``. Reference truth: ``kafka-consumer-groups --describe``.
+"""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "harness")))
+
+from harness.tools import KafkaTools  # noqa: E402
+
+SHOW = ("streamprobe_kafka_consumer_group", "streamprobe_probe_")
+GROUP, TOPIC = "offsets-source-group", "offsets-source"
+
+
+def config(kafka):
+    targets = ""
+    for i, (name, source) in enumerate((("admin", "admin_api"), ("topic", "offsets_topic"))):
+        targets += f"""
+  - name: {name}
+    kafka:
+      interval: 1s
+      timeout: 1s
+      bootstrap: [{brokers(kafka)[i]}]
+      consumer_groups: {{per_partition: true, offsets_source: {source}}}
+"""
+    return "clusters:" + targets
+
+
+def partition_lag(s, cluster, partition):
+    return s.value("streamprobe_kafka_consumer_group_partition_lag", cluster=cluster, group=GROUP,
+                   topic=TOPIC, partition=partition)
+
+
+def same_lag_as(truth):
+    """A predicate: both clusters report kafka-consumer-groups' lag on every partition."""
+    def check(s):
+        return all(partition_lag(s, cluster, r["partition"]) == r["lag"]
+                   for cluster in ("admin", "topic") for r in truth)
+    return check
+
+
+def brokers(kafka):
+    return kafka.bootstrap_servers.split(",")
+
+
+def reader_log_lines(sp):
+    """Log lines of the __consumer_offsets reader reaching the topic's end (one per reader)."""
+    with open(os.path.join(sp.dir, "streamprobe.log")) as f:
+        return [line for line in f if "read __consumer_offsets to its end" in line]
+
+
+@pytest.fixture(scope="module")
+def tools(kafka_zk):
+    return KafkaTools(kafka_zk.bootstrap_servers)
+
+
+def test_offsets_topic_reports_the_same_lag_as_admin_api(kafka_zk, tools, streamprobe_factory):
+    tools.create_topic(TOPIC, partitions=3, replication_factor=3)
+    tools.produce(TOPIC, [f"m{i}" for i in range(30)])
+    tools.consume(TOPIC, group=GROUP, max_messages=12)
+    truth = tools.consumer_groups_describe(GROUP)
+    assert sum(r["lag"] for r in truth) == 18
+
+    sp = streamprobe_factory(config(kafka_zk))
+    s = sp.wait_for(same_lag_as(truth), timeout=60, what="the same lag in both modes", show=SHOW)
+    for cluster in ("admin", "topic"):
+        assert s.value("streamprobe_kafka_consumer_group_lag", cluster=cluster, group=GROUP) == 18
+        assert s.value("streamprobe_probe_success", cluster=cluster, system="kafka") == 1
+        seconds = s.value("streamprobe_probe_duration_seconds", cluster=cluster, system="kafka")
+        print(f"round duration, {cluster}: {seconds:.3f} s")
+
+    readers = reader_log_lines(sp)
+    assert len(readers) == 1 and brokers(kafka_zk)[1] in readers[0], readers
+    print(readers[0])
+
+    # Later commits are read incrementally by the long-lived reader.
+    tools.consume(TOPIC, group=GROUP, max_messages=6, from_beginning=False)
+    later = tools.consumer_groups_describe(GROUP)
+    assert sum(r["lag"] for r in later) == 12
+    sp.wait_for(same_lag_as(later), timeout=60, what="the later commit in both modes", show=SHOW)
+
+    # Deleted offsets are tombstones: the partitions' lag vanishes in both modes.
+    tools.run("consumer-groups", ["--bootstrap-server", kafka_zk.bootstrap_servers,
+                                  "--delete-offsets", "--group", GROUP, "--topic", TOPIC])
+    sp.wait_for(lambda s: all(partition_lag(s, c, r["partition"]) is None
+                              for c in ("admin", "topic") for r in truth),
+                timeout=60, what="no partition lag after --delete-offsets", show=SHOW)
