@@ -4,25 +4,42 @@
 
 #include <algorithm>
 
+#include "net/body_budget.h"
+
 namespace streamprobe {
 namespace {
 
 // Collects the body up to `max_bytes`. Nothing is reserved up front; growth
 // doubles but never past the cap, so a body's buffer is at most `max_bytes`.
+// Buffer beyond kBodyFloorBytes is taken from the shared BodyBudget and given
+// back when the sink is destroyed, at the end of the transfer (the caller's
+// parse of the returned body is not counted: it is short and follows at once).
 struct BodySink {
   std::string* body;
   std::size_t max_bytes;
   bool overflow = false;
-};
+  bool budget_spent = false;
+  std::size_t taken = 0;  // bytes held from BodyBudget::Shared()
 
-// Doubles `body`'s buffer (at least to `needed`) but never past `cap`. A fresh
-// string is reserved because std::string::reserve may round up past the cap.
-void GrowWithin(std::string& body, std::size_t needed, std::size_t cap) {
-  std::string grown;
-  grown.reserve(std::min(std::max(needed, 2 * body.capacity()), cap));
-  grown.append(body);
-  body.swap(grown);
-}
+  ~BodySink() { BodyBudget::Shared().Give(taken); }
+
+  // Grows the buffer to hold `needed` bytes; false when the shared budget
+  // cannot cover the part beyond the floor.
+  bool Grow(std::size_t needed) {
+    const std::size_t capacity = std::min(std::max(needed, 2 * body->capacity()), max_bytes);
+    const std::size_t beyond_floor = capacity > kBodyFloorBytes ? capacity - kBodyFloorBytes : 0;
+    if (beyond_floor > taken) {
+      if (!BodyBudget::Shared().TryTake(beyond_floor - taken)) return false;
+      taken = beyond_floor;
+    }
+    // A fresh string: std::string::reserve may round up past the cap.
+    std::string grown;
+    grown.reserve(capacity);
+    grown.append(*body);
+    body->swap(grown);
+    return true;
+  }
+};
 
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<BodySink*>(user);
@@ -32,9 +49,20 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
     sink->overflow = true;
     return 0;  // aborts the transfer at once
   }
-  if (body.size() + n > body.capacity()) GrowWithin(body, body.size() + n, sink->max_bytes);
+  if (body.size() + n > body.capacity() && !sink->Grow(body.size() + n)) {
+    sink->budget_spent = true;
+    return 0;
+  }
   body.append(data, n);
   return n;
+}
+
+Status BudgetSpent(const HttpRequest& request) {
+  return Status::Fail(Reason::kBadPayload,
+                      "response body over " + std::to_string(kBodyFloorBytes) +
+                          " bytes while the shared budget for large bodies (" +
+                          std::to_string(kSharedBodyBudgetBytes) +
+                          " bytes) is in use by other transfers, from " + request.url);
 }
 
 Status BodyOverCap(const HttpRequest& request) {
@@ -122,6 +150,7 @@ class CurlHttpClient : public HttpClient {
     if (sink.overflow || code == CURLE_FILESIZE_EXCEEDED) {
       return Result<HttpResponse>::Fail(BodyOverCap(request));
     }
+    if (sink.budget_spent) return Result<HttpResponse>::Fail(BudgetSpent(request));
     if (code != CURLE_OK) {
       std::string detail = error[0] ? error : curl_easy_strerror(code);
       return Result<HttpResponse>::Fail(ReasonForCurl(code), detail + " (" + request.url + ")");

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "net/body_budget.h"
 #include "net/http_client.h"
 
 namespace streamprobe {
@@ -118,6 +119,43 @@ TEST(CurlHttpClientTest, BodyUpToTheCapIsReturnedWhole) {
   EXPECT_EQ(got.value.status, 200);
   EXPECT_EQ(got.value.body.size(), body.size());
   EXPECT_LE(got.value.body.capacity(), body.size() + 64);
+}
+
+TEST(CurlHttpClientTest, LargeBodyFailsEarlyWhenTheSharedBudgetIsSpent) {
+  InitHttpGlobal();
+  const std::string body(1u << 20, 'z');
+  auto serve = [&](int c) {
+    WriteAll(c, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                    "\r\nConnection: close\r\n\r\n" + body);
+  };
+  // Other transfers hold the whole budget: a body past the floor fails...
+  BodyBudget& budget = BodyBudget::Shared();
+  ASSERT_TRUE(budget.TryTake(budget.capacity()));
+  {
+    OneConnectionServer server(serve);
+    Result<HttpResponse> got = NewCurlHttpClient()->Do(RequestTo(server.url(), 4u << 20));
+    EXPECT_EQ(got.status.reason(), Reason::kBadPayload);
+    EXPECT_NE(got.status.detail().find("shared budget for large bodies"), std::string::npos)
+        << got.status.detail();
+  }
+  budget.Give(budget.capacity());
+  // ...and succeeds once they are done, giving its share back at the end.
+  OneConnectionServer server(serve);
+  Result<HttpResponse> got = NewCurlHttpClient()->Do(RequestTo(server.url(), 4u << 20));
+  ASSERT_TRUE(got.ok()) << got.status.detail();
+  EXPECT_EQ(got.value.body.size(), body.size());
+  EXPECT_EQ(budget.in_use(), 0u);
+}
+
+TEST(BodyBudgetTest, TakesOnlyWhatIsFree) {
+  BodyBudget budget(100);
+  EXPECT_TRUE(budget.TryTake(60));
+  EXPECT_FALSE(budget.TryTake(41));
+  EXPECT_TRUE(budget.TryTake(40));
+  EXPECT_EQ(budget.in_use(), 100u);
+  budget.Give(60);
+  EXPECT_TRUE(budget.TryTake(50));
+  EXPECT_EQ(budget.in_use(), 90u);
 }
 
 }  // namespace
