@@ -10,6 +10,8 @@ per-partition lag on and reports:
 
   * probe round time (streamprobe_probe_duration_seconds), over the rounds observed
   * /metrics p50/p90/p99/max over --scrapes sequential scrapes (connect to last byte)
+  * idle CPU: CPU-seconds per minute of streamprobe and of its Kafka client worker
+    process, over --cpu-seconds with no scrapes (utime + stime from /proc/<pid>/stat)
   * streamprobe RSS (VmRSS and VmHWM from /proc/<pid>/status)
 
     STREAMPROBE_BIN=build/streamprobe STREAMPROBE_JARS=build/jars \\
@@ -133,6 +135,34 @@ def rss_kib(pid):
     return out
 
 
+def cpu_seconds(pid):
+    """utime + stime of `pid` in seconds (fields 14 and 15 of /proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """Direct children of `pid` (the Kafka client worker processes)."""
+    out = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+def idle_cpu(pid, seconds):
+    """CPU-seconds per minute of streamprobe and of its workers, with no scrapes."""
+    workers = children(pid)
+    before = cpu_seconds(pid), sum(cpu_seconds(w) for w in workers)
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    wall = time.monotonic() - t0
+    after = cpu_seconds(pid), sum(cpu_seconds(w) for w in workers if os.path.exists(f"/proc/{w}"))
+    per_minute = 60.0 / wall
+    return (after[0] - before[0]) * per_minute, (after[1] - before[1]) * per_minute
+
+
 def produce_some(kraft, topic):
     """A few messages on partitions 0..9 of `topic` so committed offsets lag."""
     from harness.jars import JarSet
@@ -150,6 +180,8 @@ def main():
     parser.add_argument("--scrapes", type=int, default=500)
     parser.add_argument("--interval", default="15s")
     parser.add_argument("--rounds", type=int, default=5, help="probe rounds to observe")
+    parser.add_argument("--cpu-seconds", type=float, default=120,
+                        help="wall seconds over which idle CPU is measured (no scrapes)")
     parser.add_argument("--series-budget", type=int, default=2000,
                         help="consumer_groups.series_budget (default: the config default)")
     args = parser.parse_args()
@@ -193,6 +225,8 @@ clusters:
                       f"series dropped {s.value('streamprobe_kafka_consumer_group_series_dropped', cluster='scale')}")
             time.sleep(0.5)
 
+        parent_cpu, worker_cpu = idle_cpu(sp.pid, args.cpu_seconds)
+
         samples, size = [], 0
         for _ in range(args.scrapes):
             ms, size = scrape_once(sp.host, sp.port)
@@ -207,6 +241,9 @@ clusters:
               f"max {max(durations):.3f} s over {len(durations)} rounds (first includes min.insync.replicas reads)")
         print(f"/metrics ({size} bytes) over {len(samples)} scrapes: p50 {statistics.median(samples):.2f} ms, "
               f"p90 {pick(0.90):.2f} ms, p99 {pick(0.99):.2f} ms, max {samples[-1]:.2f} ms")
+        print(f"idle CPU over {args.cpu_seconds:.0f} s without scrapes: streamprobe "
+              f"{parent_cpu:.2f} CPU-s/min, its Kafka client worker {worker_cpu:.2f} CPU-s/min, "
+              f"total {parent_cpu + worker_cpu:.2f} CPU-s/min")
         print(f"RSS: VmRSS {mem.get('VmRSS', 0) / 1024:.1f} MiB, VmHWM {mem.get('VmHWM', 0) / 1024:.1f} MiB")
         sp.stop()
 
