@@ -93,7 +93,16 @@ int main(int argc, char **argv) {
       rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(parts);
       for (int p = 0; p < parts; p++)
         rd_kafka_topic_partition_list_add(l, topic, (i + p) % 100)->offset = (i % 3);
+      /* The first commits on a fresh cluster meet NOT_COORDINATOR while
+       * __consumer_offsets is being created: retry those a few times. */
       rd_kafka_resp_err_t e = rd_kafka_commit(c, l, 0);
+      for (int attempt = 0; attempt < 120 && (e == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                                             e == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+                                             e == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+           attempt++) {
+        rd_kafka_poll(c, 500);
+        e = rd_kafka_commit(c, l, 0);
+      }
       if (e) { fprintf(stderr, "%s: %s\n", name, rd_kafka_err2str(e)); failed++; }
       rd_kafka_topic_partition_list_destroy(l);
       rd_kafka_destroy_flags(c, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
