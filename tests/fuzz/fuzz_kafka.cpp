@@ -1,9 +1,11 @@
 // libFuzzer target: what Kafka writes into ZooKeeper (/brokers/ids/<id>,
 // /controller, /controller_epoch, /cluster/id) and the ApiVersions v0 answer
-// and endpoint strings of kafka/kafka_parse.h. None may crash or throw.
+// and endpoint strings of kafka/kafka_parse.h, and the __consumer_offsets record
+// keys and values of kafka/kafka_offsets_parse.h. None may crash or throw.
 #include <string>
 
 #include "fuzz_check.h"
+#include "kafka/kafka_offsets_parse.h"
 #include "kafka/kafka_parse.h"
 #include "zookeeper/kafka_registry.h"
 
@@ -43,6 +45,12 @@ void FuzzEndpoint(std::string_view text) {
   }
 }
 
+// The same bytes as an offsets-topic record key and as a commit value.
+void FuzzOffsetsRecord(std::string_view bytes) {
+  (void)kafka::ParseOffsetsKey(bytes);
+  (void)kafka::ParseOffsetCommitValue(bytes);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -50,5 +58,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FuzzRegistry(std::string(bytes));
   FuzzApiVersions(bytes);
   FuzzEndpoint(bytes);
+  FuzzOffsetsRecord(bytes);
   return 0;
 }
