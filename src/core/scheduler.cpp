@@ -242,8 +242,8 @@ Scheduler::StartSummary Scheduler::Start(const Plan& plan) {
   std::vector<std::unique_ptr<TargetRunner>> runners;
   std::vector<TargetRunner*> fresh;
   for (const TargetSpec& spec : plan.targets) {
-    auto kept = reusable.find(KeepKey(spec));
-    if (kept != reusable.end() && !KeepKey(spec).empty()) {
+    auto kept = reusable.find(KeepKey(spec));  // never holds the empty key
+    if (kept != reusable.end()) {
       runners.push_back(std::move(kept->second));
       reusable.erase(kept);
       ++summary.kept;

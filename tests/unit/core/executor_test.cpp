@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/executor.h"
+#include "support/wait.h"
 
 namespace streamprobe {
 namespace {
@@ -32,15 +33,7 @@ class Gate {
   bool open_ = false;
 };
 
-template <typename Predicate>
-bool WaitUntil(Predicate predicate, Millis limit = 5000ms) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return predicate();
-}
+using streamprobe::testing::WaitUntil;
 
 TEST(Executor, RunsTasksAndReusesIdleThreads) {
   Executor executor(4);

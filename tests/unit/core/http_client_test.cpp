@@ -12,6 +12,7 @@
 
 #include "net/body_budget.h"
 #include "net/http_client.h"
+#include "support/loopback.h"
 
 namespace streamprobe {
 namespace {
@@ -24,30 +25,20 @@ using std::chrono::steady_clock;
 class OneConnectionServer {
  public:
   explicit OneConnectionServer(std::function<void(int)> respond) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    listen(fd_, 1);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this, respond = std::move(respond)] {
-      const int c = accept(fd_, nullptr, nullptr);
+      const int c = accept(listener_.fd(), nullptr, nullptr);
       if (c < 0) return;
       ReadHead(c);
       respond(c);
       close(c);
     });
   }
-  ~OneConnectionServer() {
-    thread_.join();
-    close(fd_);
-  }
+  ~OneConnectionServer() { thread_.join(); }
   OneConnectionServer(const OneConnectionServer&) = delete;
   OneConnectionServer& operator=(const OneConnectionServer&) = delete;
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(listener_.port()) + "/";
+  }
 
  private:
   static void ReadHead(int c) {
@@ -60,8 +51,7 @@ class OneConnectionServer {
     }
   }
 
-  int fd_ = -1;
-  int port_ = 0;
+  testing::SilentServer listener_;
   std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/scheduler.h"
+#include "support/wait.h"
 
 namespace streamprobe {
 namespace {
@@ -58,15 +59,7 @@ TargetSpec Spec(const std::string& name, std::shared_ptr<Probe> probe, std::stri
   return spec;
 }
 
-template <typename Predicate>
-bool WaitUntil(Predicate predicate, Millis limit = 5000ms) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return predicate();
-}
+using streamprobe::testing::WaitUntil;
 
 std::uint64_t Rounds(SnapshotStore& store, const std::string& id) {
   const TargetResult* r = store.Current()->Find(id);
@@ -117,16 +110,21 @@ TEST(SchedulerReload, EmptyFingerprintNeverKeeps) {
   EXPECT_EQ(scheduler.Start(plan).kept, 0u);
 }
 
-TEST(SchedulerReload, StopDoesNotWaitForAHungRound) {
-  SnapshotStore store;
-  Scheduler scheduler(store);
-  auto hanging = std::make_shared<HangingProbe>();
+// Starts target "hung" on `hanging` with a 30 s deadline (a round that would
+// hold Stop or Start for 30 s if they waited) and waits until its round runs.
+void StartHungTarget(Scheduler& scheduler, const std::shared_ptr<HangingProbe>& hanging) {
   Plan plan;
-  // A 30 s deadline: the round would hold Stop for 30 s if Stop waited.
   plan.targets = {Spec("hung", hanging, "fp", 30000ms)};
   plan.targets[0].interval = 60000ms;
   scheduler.Start(plan);
   ASSERT_TRUE(WaitUntil([&] { return hanging->started.load(); }));
+}
+
+TEST(SchedulerReload, StopDoesNotWaitForAHungRound) {
+  SnapshotStore store;
+  Scheduler scheduler(store);
+  auto hanging = std::make_shared<HangingProbe>();
+  ASSERT_NO_FATAL_FAILURE(StartHungTarget(scheduler, hanging));
   const auto started = Clock::now();
   scheduler.Stop();
   EXPECT_LT(Clock::now() - started, 500ms);
@@ -137,11 +135,7 @@ TEST(SchedulerReload, ReloadDoesNotWaitForAHungRoundOfAChangedTarget) {
   SnapshotStore store;
   Scheduler scheduler(store);
   auto hanging = std::make_shared<HangingProbe>();
-  Plan plan;
-  plan.targets = {Spec("hung", hanging, "fp", 30000ms)};
-  plan.targets[0].interval = 60000ms;
-  scheduler.Start(plan);
-  ASSERT_TRUE(WaitUntil([&] { return hanging->started.load(); }));
+  ASSERT_NO_FATAL_FAILURE(StartHungTarget(scheduler, hanging));
   Plan changed;
   changed.targets = {Spec("hung", std::make_shared<CountingProbe>(), "fp2")};
   const auto started = Clock::now();

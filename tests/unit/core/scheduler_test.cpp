@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/scheduler.h"
+#include "support/wait.h"
 
 namespace streamprobe {
 namespace {
@@ -62,15 +63,7 @@ TargetSpec Spec(const std::string& name, std::shared_ptr<Probe> probe, Millis in
   return spec;
 }
 
-template <typename Predicate>
-bool WaitUntil(Predicate predicate, Millis limit = 5000ms) {
-  const auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return predicate();
-}
+using streamprobe::testing::WaitUntil;
 
 TEST(SchedulerTest, HungTargetTimesOutWithoutDelayingOthers) {
   SnapshotStore store;
