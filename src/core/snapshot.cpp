@@ -1,5 +1,6 @@
 #include "core/snapshot.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace streamprobe {
@@ -78,13 +79,8 @@ std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result) 
   return RenderFamilyTexts(std::move(families));
 }
 
-std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view, const TargetResults& results) {
-  std::vector<const TargetResult*> inputs;
-  inputs.reserve(view.target_ids.size());
-  for (const std::string& id : view.target_ids) {
-    auto it = results.find(id);
-    inputs.push_back(it == results.end() ? nullptr : it->second.get());
-  }
+std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view,
+                                                  std::span<const TargetResult* const> inputs) {
   MetricSet view_metrics;
   view.render(inputs, view_metrics);
   view_metrics.AddLabelToAll({"cluster", view.cluster});
@@ -98,15 +94,51 @@ std::shared_ptr<const FamilyTexts> RenderEngineText(const EngineInfo& engine) {
   return RenderFamilyTexts(engine_metrics.Families());
 }
 
+TargetSlots::TargetSlots(std::vector<std::string> target_ids) : ids(std::move(target_ids)) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+std::size_t TargetSlots::SlotOf(const std::string& id) const {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  return it != ids.end() && *it == id ? static_cast<std::size_t>(it - ids.begin()) : kNone;
+}
+
 namespace {
 
-SnapshotParts RenderAllParts(TargetResults results, const std::vector<ViewSpec>& views,
+// The inputs of a view: the result in each of its slots (null if none yet).
+std::vector<const TargetResult*> ViewInputs(const std::vector<std::size_t>& slots,
+                                            const SnapshotParts& parts) {
+  std::vector<const TargetResult*> inputs;
+  inputs.reserve(slots.size());
+  for (std::size_t slot : slots) {
+    inputs.push_back(slot == TargetSlots::kNone ? nullptr : parts.results[slot].get());
+  }
+  return inputs;
+}
+
+std::vector<std::size_t> SlotsOf(const ViewSpec& view, const TargetSlots& slots) {
+  std::vector<std::size_t> out;
+  out.reserve(view.target_ids.size());
+  for (const std::string& id : view.target_ids) out.push_back(slots.SlotOf(id));
+  return out;
+}
+
+SnapshotParts RenderAllParts(const TargetResults& results, const std::vector<ViewSpec>& views,
                              const EngineInfo& engine) {
   SnapshotParts parts;
-  for (const auto& [id, result] : results) parts.target_texts[id] = RenderTargetText(*result);
-  for (const ViewSpec& view : views) parts.view_texts.push_back(RenderViewText(view, results));
+  std::vector<std::string> ids;
+  for (const auto& [id, result] : results) ids.push_back(id);
+  parts.slots = std::make_shared<const TargetSlots>(std::move(ids));
+  for (const auto& [id, result] : results) {
+    parts.results.push_back(result);
+    parts.target_texts.push_back(RenderTargetText(*result));
+  }
+  for (const ViewSpec& view : views) {
+    parts.view_texts.push_back(
+        RenderViewText(view, ViewInputs(SlotsOf(view, *parts.slots), parts)));
+  }
   parts.engine_text = RenderEngineText(engine);
-  parts.results = std::move(results);
   return parts;
 }
 
@@ -114,7 +146,7 @@ SnapshotParts RenderAllParts(TargetResults results, const std::vector<ViewSpec>&
 
 Snapshot::Snapshot(TargetResults results, const std::vector<ViewSpec>& views,
                    const EngineInfo& engine, double built_unix)
-    : Snapshot(RenderAllParts(std::move(results), views, engine), built_unix) {}
+    : Snapshot(RenderAllParts(results, views, engine), built_unix) {}
 
 Snapshot::Snapshot(SnapshotParts parts, double built_unix)
     : parts_(std::move(parts)), built_unix_(built_unix) {}
@@ -123,7 +155,9 @@ void Snapshot::AppendText(std::string& out) const {
   std::vector<const FamilyTexts*> sources;
   sources.reserve(1 + parts_.target_texts.size() + parts_.view_texts.size());
   sources.push_back(parts_.engine_text.get());
-  for (const auto& [id, text] : parts_.target_texts) sources.push_back(text.get());
+  for (const auto& text : parts_.target_texts) {
+    if (text) sources.push_back(text.get());
+  }
   for (const auto& text : parts_.view_texts) sources.push_back(text.get());
   AppendComposed(sources, out);
 }
@@ -134,15 +168,23 @@ std::string Snapshot::text() const {
   return out;
 }
 
+TargetResults Snapshot::results() const {
+  TargetResults out;
+  for (std::size_t slot = 0; slot < parts_.results.size(); ++slot) {
+    if (parts_.results[slot]) out.emplace(parts_.slots->ids[slot], parts_.results[slot]);
+  }
+  return out;
+}
+
 const TargetResult* Snapshot::Find(const std::string& id) const {
-  auto it = parts_.results.find(id);
-  return it == parts_.results.end() ? nullptr : it->second.get();
+  const std::size_t slot = parts_.slots->SlotOf(id);
+  return slot == TargetSlots::kNone ? nullptr : parts_.results[slot].get();
 }
 
 std::string Snapshot::Fact(const std::string& cluster, const std::string& system,
                            const std::string& key) const {
-  for (const auto& [id, result] : parts_.results) {
-    if (result->cluster != cluster || result->system != system) continue;
+  for (const auto& result : parts_.results) {
+    if (!result || result->cluster != cluster || result->system != system) continue;
     auto it = result->facts.find(key);
     if (it != result->facts.end() && !it->second.empty()) return it->second;
   }
@@ -150,6 +192,7 @@ std::string Snapshot::Fact(const std::string& cluster, const std::string& system
 }
 
 SnapshotStore::SnapshotStore() {
+  parts_.slots = std::make_shared<const TargetSlots>(std::vector<std::string>{});
   parts_.engine_text = RenderEngineText(EngineInfo{});
   current_ = std::make_shared<const Snapshot>(parts_, UnixNow());
 }
@@ -157,20 +200,29 @@ SnapshotStore::SnapshotStore() {
 void SnapshotStore::Reset(std::vector<ViewSpec> views, const std::vector<std::string>& target_ids) {
   std::lock_guard lock(build_mutex_);
   SnapshotParts kept;
-  for (const std::string& id : target_ids) {
-    auto it = parts_.results.find(id);
-    if (it == parts_.results.end()) continue;
-    kept.results.insert(*it);
-    kept.target_texts[id] = parts_.target_texts[id];
-  }
-  views_ = std::move(views);
-  views_of_target_.clear();
-  for (std::size_t i = 0; i < views_.size(); ++i) {
-    for (const std::string& id : views_[i].target_ids) views_of_target_[id].push_back(i);
-    kept.view_texts.push_back(RenderViewText(views_[i], kept.results));
+  kept.slots = std::make_shared<const TargetSlots>(target_ids);
+  const std::size_t n = kept.slots->ids.size();
+  kept.results.resize(n);
+  kept.target_texts.resize(n);
+  for (std::size_t slot = 0; slot < n; ++slot) {
+    const std::size_t old = parts_.slots->SlotOf(kept.slots->ids[slot]);
+    if (old == TargetSlots::kNone) continue;
+    kept.results[slot] = parts_.results[old];
+    kept.target_texts[slot] = parts_.target_texts[old];
   }
   kept.engine_text = std::move(parts_.engine_text);
   parts_ = std::move(kept);
+  views_ = std::move(views);
+  view_slots_.clear();
+  views_of_slot_.assign(n, {});
+  parts_.view_texts.assign(views_.size(), nullptr);
+  for (std::size_t v = 0; v < views_.size(); ++v) {
+    view_slots_.push_back(SlotsOf(views_[v], *parts_.slots));
+    for (std::size_t slot : view_slots_[v]) {
+      if (slot != TargetSlots::kNone) views_of_slot_[slot].push_back(v);
+    }
+    RenderViewLocked(v);
+  }
   SwapInLocked();
 }
 
@@ -178,12 +230,16 @@ void SnapshotStore::Publish(const std::string& target_id,
                             std::shared_ptr<const TargetResult> result) {
   auto text = RenderTargetText(*result);
   std::lock_guard lock(build_mutex_);
-  parts_.results[target_id] = std::move(result);
-  parts_.target_texts[target_id] = std::move(text);
-  if (auto it = views_of_target_.find(target_id); it != views_of_target_.end()) {
-    for (std::size_t i : it->second) parts_.view_texts[i] = RenderViewText(views_[i], parts_.results);
-  }
+  const std::size_t slot = parts_.slots->SlotOf(target_id);
+  if (slot == TargetSlots::kNone) return;
+  parts_.results[slot] = std::move(result);
+  parts_.target_texts[slot] = std::move(text);
+  for (std::size_t v : views_of_slot_[slot]) RenderViewLocked(v);
   SwapInLocked();
+}
+
+void SnapshotStore::RenderViewLocked(std::size_t view) {
+  parts_.view_texts[view] = RenderViewText(views_[view], ViewInputs(view_slots_[view], parts_));
 }
 
 void SnapshotStore::SetEngineInfo(const EngineInfo& info) {

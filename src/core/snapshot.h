@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,20 +37,34 @@ struct EngineInfo {
 };
 
 using TargetResults = std::map<std::string, std::shared_ptr<const TargetResult>>;
-using TargetTexts = std::map<std::string, std::shared_ptr<const FamilyTexts>>;
+
+// The targets of one plan, each with a fixed slot (its index in id order).
+// Built once per reset and shared by every snapshot until the next one, so a
+// publish copies vectors of pointers, never a map keyed by id.
+struct TargetSlots {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  explicit TargetSlots(std::vector<std::string> target_ids);  // sorts and de-duplicates
+  std::size_t SlotOf(const std::string& id) const;             // kNone if not planned
+
+  std::vector<std::string> ids;  // slot -> TargetSpec::Id(), ascending
+};
 
 // The rendered pieces a snapshot is composed of; all immutable and shared.
+// `results` and `target_texts` are indexed by slot; null until the target's
+// first publish.
 struct SnapshotParts {
-  TargetResults results;                                  // by TargetSpec::Id()
-  TargetTexts target_texts;                               // by TargetSpec::Id()
+  std::shared_ptr<const TargetSlots> slots;
+  std::vector<std::shared_ptr<const TargetResult>> results;
+  std::vector<std::shared_ptr<const FamilyTexts>> target_texts;
   std::vector<std::shared_ptr<const FamilyTexts>> view_texts;  // in plan order
   std::shared_ptr<const FamilyTexts> engine_text;
 };
 
 // The engine's per-target metrics plus the target's backend metrics.
 std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result);
-// A view's metrics over `results` (its targets missing from `results` are null).
-std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view, const TargetResults& results);
+// A view's metrics over `inputs` (one per view.target_ids; null: no result yet).
+std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view,
+                                                  std::span<const TargetResult* const> inputs);
 std::shared_ptr<const FamilyTexts> RenderEngineText(const EngineInfo& engine);
 
 // One immutable view of every target's latest result, with each target's,
@@ -62,7 +77,8 @@ class Snapshot {
            double built_unix);
   Snapshot(SnapshotParts parts, double built_unix);
 
-  const TargetResults& results() const { return parts_.results; }
+  // Every published result by TargetSpec::Id(); builds the map (O(targets)).
+  TargetResults results() const;
   // Result by TargetSpec::Id(), or null.
   const TargetResult* Find(const std::string& id) const;
   // A fact published by any target of `system` in `cluster`, or "".
@@ -83,23 +99,27 @@ class Snapshot {
 // from HTTP threads. Current() takes a mutex only to copy a shared_ptr, so a
 // scrape never waits for a probe or for rendering. A publish renders only the
 // publishing target (on the caller's thread, before locking) and the views
-// that read it; other pieces are shared with the previous snapshot.
+// that read it; other pieces are shared with the previous snapshot, and what
+// grows with the number of targets is a copy of two vectors of pointers.
 class SnapshotStore {
  public:
   SnapshotStore();
   // Replaces the plan's views and drops results of targets not in `target_ids`.
   void Reset(std::vector<ViewSpec> views, const std::vector<std::string>& target_ids);
+  // Ignored for a target not in the latest Reset (a runner that left the plan).
   void Publish(const std::string& target_id, std::shared_ptr<const TargetResult> result);
   void SetEngineInfo(const EngineInfo& info);
   std::shared_ptr<const Snapshot> Current() const;
 
  private:
-  void SwapInLocked();  // requires build_mutex_
+  void SwapInLocked();                   // requires build_mutex_
+  void RenderViewLocked(std::size_t view);  // requires build_mutex_
 
   std::mutex build_mutex_;  // serialises builders; guards the members below
   SnapshotParts parts_;
   std::vector<ViewSpec> views_;
-  std::map<std::string, std::vector<std::size_t>> views_of_target_;  // id -> views_ indexes
+  std::vector<std::vector<std::size_t>> view_slots_;     // view -> slot per target id
+  std::vector<std::vector<std::size_t>> views_of_slot_;  // slot -> views_ indexes
 
   mutable std::mutex current_mutex_;  // guards current_ only
   std::shared_ptr<const Snapshot> current_;

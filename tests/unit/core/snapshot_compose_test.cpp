@@ -61,6 +61,16 @@ TEST(SnapshotComposeTest, TargetRemovedOnResetDisappears) {
   EXPECT_NE(text.find("member=\"a\""), std::string::npos);
 }
 
+TEST(SnapshotComposeTest, PublishOfTargetOutsideThePlanIsIgnored) {
+  SnapshotStore store;
+  store.Reset({}, {"c/test/a"});
+  store.Publish("c/test/gone", Result("gone", 1));
+  EXPECT_EQ(store.Current()->Find("c/test/gone"), nullptr);
+  EXPECT_EQ(store.Current()->text().find("member=\"gone\""), std::string::npos);
+  store.Publish("c/test/a", Result("a", 1));
+  EXPECT_NE(store.Current()->Find("c/test/a"), nullptr);
+}
+
 TEST(SnapshotComposeTest, ViewIsRerenderedWhenOneOfItsTargetsPublishes) {
   SnapshotStore store;
   store.Reset({SeenView()}, {"c/test/a", "c/test/b", "c/test/other"});
