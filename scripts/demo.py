@@ -123,7 +123,7 @@ def main():
             with ConnectCluster(bootstrap, workers=2) as connect, MariaDbServer() as mariadb, \
                     DorisSim(fe=3, be=3, extra_args=["--auth-password", "demo"]) as doris, SchemaRegistrySim() as registry, \
                     FlinkSim(extra_args=["--job", "name=orders-enrichment,state=RUNNING,restarts=0",
-                                         "--job", "name=clickstream-sessionizer,state=RESTARTING,restarts=7"]) as flink:
+                                         "--job", "name=clickstream-sessionizer,state=RUNNING,restarts=0"]) as flink:
                 source = pathlib.Path(tempfile.mkdtemp()) / "orders.txt"
                 source.write_text("".join(f"line {i}\n" for i in range(20)))
                 connect.create_file_source("orders-file-source", str(source), "orders-lines")

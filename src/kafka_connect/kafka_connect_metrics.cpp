@@ -112,6 +112,9 @@ void RenderConnectors(const ConnectorsObservation& obs, MetricSet& out) {
   }
   if (obs.listing) {
     RenderListing(*obs.listing, out);
+    out.Gauge(Name("plugins_listed"),
+              "1 if GET /connector-plugins answered (missing plugins are known), 0 if it failed",
+              {}, obs.plugins ? 1 : 0);
     const std::vector<std::string> missing = MissingConnectors(*obs.listing, obs.expected_connectors);
     for (const std::string& name : obs.expected_connectors) {
       const bool is_missing = std::binary_search(missing.begin(), missing.end(), name);

@@ -54,10 +54,14 @@ std::map<std::string, std::string> Failures(const ConnectConnectors& listing) {
   return failed;
 }
 
-// not_serving with what failed and what is missing, or ok.
-Status Verdict(const std::map<std::string, std::string>& failed,
-               const std::vector<std::string>& missing_connectors,
-               const std::vector<std::string>& missing_plugins) {
+// What is wrong inside a cluster that listed its connectors, in words ("" when
+// nothing is): failed connectors and tasks, missing connectors and plugins.
+// Not a round failure: each has its own series and alert, and the target's
+// reason is kept for "no worker lists the connectors".
+std::string Problems(const std::map<std::string, std::string>& failed,
+                     const std::vector<std::string>& missing_connectors,
+                     const std::vector<std::string>& missing_plugins,
+                     const Status& plugins_status) {
   std::vector<std::string> parts;
   if (!failed.empty()) {
     std::vector<std::string> items;
@@ -72,8 +76,10 @@ Status Verdict(const std::map<std::string, std::string>& failed,
   if (!missing_plugins.empty()) {
     parts.push_back("missing plugins: " + Join(missing_plugins, kMaxDetailNames));
   }
-  if (parts.empty()) return Status::Ok();
-  return Status::Fail(Reason::kNotServing, Join(parts, parts.size(), "; "));
+  if (!plugins_status.ok()) {
+    parts.push_back("connector plugins unknown: " + plugins_status.detail());
+  }
+  return Join(parts, parts.size(), "; ");
 }
 
 void AddTraceFacts(const std::map<std::string, std::string>& failed,
@@ -263,13 +269,13 @@ ProbeOutcome KafkaConnectConnectorsProbe::Run(const ProbeContext& ctx) {
   LogChanges(failed);
   AddTraceFacts(failed, out.facts);
   out.facts["listed_by"] = obs.listed_by;
-  out.status = Verdict(failed, MissingConnectors(*obs.listing, config_.expected_connectors),
-                       obs.plugins ? MissingPlugins(*obs.plugins, config_.expected_plugins)
-                                   : std::vector<std::string>{});
-  if (!plugins.ok() && out.status.ok()) {
-    out.status = Status::Fail(plugins.status.reason(),
-                              "connector plugins unknown: " + plugins.status.detail());
-  }
+  const std::string problems =
+      Problems(failed, MissingConnectors(*obs.listing, config_.expected_connectors),
+               obs.plugins ? MissingPlugins(*obs.plugins, config_.expected_plugins)
+                           : std::vector<std::string>{},
+               plugins.status);
+  if (!problems.empty()) out.facts["problems"] = problems;
+  out.status = Status::Ok();
   RenderConnectors(obs, out.metrics);
   return out;
 }

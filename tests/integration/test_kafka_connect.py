@@ -153,11 +153,13 @@ def test_2_failed_task_counted_with_trace_in_status_json_not_in_labels(sp, conne
     err = s.samples("streamprobe_kafka_connect_task_error_info", cluster=CLUSTER, connector="fs-failing")
     assert err[0].labels["error_class"] == "ConnectException"
     assert "nonexistent-dir" not in s.text and "\tat " not in s.text and "FileStreamSinkTask" not in s.text
-    assert s.value("streamprobe_probe_failure_reason", cluster=CLUSTER, system="kafka_connect",
-                   target="connectors", reason="not_serving") == 1
+    # The cluster listed its connectors: the target succeeds (a FAILED task is its own
+    # series and alert, never "the Connect cluster is unavailable").
+    assert s.value("streamprobe_probe_success", cluster=CLUSTER, system="kafka_connect",
+                   target="connectors") == 1
     t = targets(sp)["connectors"]
-    assert t["reason"] == "not_serving"
-    assert "fs-failing/0: org.apache.kafka.connect.errors.ConnectException" in t["detail"]
+    assert t["success"] and t["reason"] == "none"
+    assert "fs-failing/0: org.apache.kafka.connect.errors.ConnectException" in t["facts"]["problems"]
     assert "FileStreamSinkTask.start" in t["facts"]["trace/fs-failing/0"]
 
 
@@ -190,7 +192,9 @@ def test_4_declared_connector_deleted_is_missing(sp, connect):
         "streamprobe_kafka_connect_connector_missing", cluster=CLUSTER, connector="fs-deleted") == 1)
     assert s.value("streamprobe_kafka_connect_connector_expected", cluster=CLUSTER, connector="fs-deleted") == 1
     assert not s.samples("streamprobe_kafka_connect_connector_state", cluster=CLUSTER, connector="fs-deleted")
-    assert "missing connectors: fs-deleted" in targets(sp)["connectors"]["detail"]
+    t = targets(sp)["connectors"]
+    assert t["success"], t
+    assert "missing connectors: fs-deleted" in t["facts"]["problems"]
 
 
 def _running_tasks(connect, name):

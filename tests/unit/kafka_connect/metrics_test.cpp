@@ -91,6 +91,7 @@ TEST(RenderConnectorsTest, ExactSeriesForOneConnectorWithAFailedTask) {
             "streamprobe_kafka_connect_plugin_info{class=\"io.debezium.connector.mysql.MySqlConnector\","
             "type=\"source\",version=\"2.7\"} 1\n"
             "streamprobe_kafka_connect_plugin_missing{class=\"io.confluent.connect.jdbc.JdbcSinkConnector\"} 1\n"
+            "streamprobe_kafka_connect_plugins_listed 1\n"
             "streamprobe_kafka_connect_task_error_info{connector=\"cdc-source\",task=\"1\","
             "error_class=\"ConnectException\"} 1\n"
             "streamprobe_kafka_connect_task_info{connector=\"cdc-source\",task=\"0\",worker_id=\"w1:8083\"} 1\n"
