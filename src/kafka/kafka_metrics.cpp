@@ -86,12 +86,19 @@ void RenderRegistration(const KafkaRound& r, MetricSet& m) {
     if (b.registered) {
       m.Info("streamprobe_kafka_broker_registration_info",
              "Endpoint a broker id registered in ZooKeeper, with the host expected for it",
-             {{"broker_id", std::to_string(b.id)}, {"host", b.registered_host},
-              {"port", std::to_string(b.registered_port)}, {"expected_host", b.expected_host}});
+             {{"broker_id", std::to_string(b.id)}, {"listener", b.registered_listener},
+              {"host", b.registered_host}, {"port", std::to_string(b.registered_port)},
+              {"expected_host", b.expected_host}});
       if (b.registration_age_seconds >= 0) {
         m.Gauge("streamprobe_kafka_broker_registration_age_seconds",
                 "Seconds since the broker registered in ZooKeeper (its timestamp field)",
                 Broker(b.id), b.registration_age_seconds);
+      }
+      if (b.registration_ahead_seconds > 0) {
+        m.Gauge("streamprobe_kafka_broker_registration_in_future_seconds",
+                "How far in the future the broker's registration time lies (beyond 10 s of "
+                "clock skew): a skewed clock or a forged znode; its age is then unknown",
+                Broker(b.id), b.registration_ahead_seconds);
       }
     }
   }

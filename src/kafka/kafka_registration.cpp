@@ -8,17 +8,82 @@
 namespace streamprobe::kafka {
 namespace {
 
-void FillRegistration(const zookeeper::BrokerRegistration& reg, long long now_unix_ms,
-                      BrokerFacts& f) {
+// Clock skew tolerated between ZooKeeper, the broker and streamprobe before a
+// registration time in the future is flagged rather than read as "just now".
+constexpr double kFutureToleranceSeconds = 10;
+
+struct Endpoint {
+  std::string listener, host;
+  int port = -1;
+};
+
+// Every endpoint of a registration: its "LISTENER://host:port" list, or the
+// legacy host/port fields when the list is empty.
+std::vector<Endpoint> EndpointsOf(const zookeeper::BrokerRegistration& reg) {
+  std::vector<Endpoint> out;
+  for (const std::string& text : reg.endpoints) {
+    Endpoint e;
+    if (!ParseEndpoint(text, &e.host, &e.port)) continue;
+    const auto scheme = text.find("://");
+    if (scheme != std::string::npos) e.listener = text.substr(0, scheme);
+    out.push_back(std::move(e));
+  }
+  if (out.empty() && !reg.host.empty()) out.push_back({"", reg.host, reg.port});
+  return out;
+}
+
+const Endpoint* MatchingMetadata(const std::vector<Endpoint>& endpoints,
+                                 const std::optional<BrokerMeta>& meta) {
+  if (!meta) return nullptr;
+  for (const Endpoint& e : endpoints) {
+    if (e.host == meta->host && e.port == meta->port) return &e;
+  }
+  return nullptr;
+}
+
+// The endpoint to compare and check: the one metadata names, else one on
+// `listener`, else the legacy host/port, else the first.
+Endpoint ChooseEndpoint(const zookeeper::BrokerRegistration& reg,
+                        const std::vector<Endpoint>& endpoints,
+                        const std::optional<BrokerMeta>& meta, const std::string& listener) {
+  if (const Endpoint* e = MatchingMetadata(endpoints, meta)) return *e;
+  for (const Endpoint& e : endpoints) {
+    if (!listener.empty() && e.listener == listener) return e;
+  }
+  if (!reg.host.empty()) return {"", reg.host, reg.port};
+  return endpoints.empty() ? Endpoint{} : endpoints.front();
+}
+
+void FillRegistration(const zookeeper::BrokerRegistration& reg, const Endpoint& endpoint,
+                      long long now_unix_ms, BrokerFacts& f) {
   f.registered = true;
   f.registration_parsed = reg.parse_status.ok();
-  f.registered_host = reg.host;
-  f.registered_port = reg.port;
-  if (f.registered_host.empty() && !reg.endpoints.empty()) {
-    ParseEndpoint(reg.endpoints.front(), &f.registered_host, &f.registered_port);
-  }
+  f.registered_listener = endpoint.listener;
+  f.registered_host = endpoint.host;
+  f.registered_port = endpoint.port;
   const long long since = reg.timestamp_ms > 0 ? reg.timestamp_ms : reg.stat.ctime_ms;
-  if (since > 0) f.registration_age_seconds = std::max(0.0, (now_unix_ms - since) / 1000.0);
+  if (since <= 0) return;
+  const double age = static_cast<double>(now_unix_ms - since) / 1000.0;
+  if (age < -kFutureToleranceSeconds) {
+    f.registration_ahead_seconds = -age;
+  } else {
+    f.registration_age_seconds = std::max(0.0, age);
+  }
+}
+
+// The listener whose endpoint matched metadata for some broker: the one
+// streamprobe's own bootstrap servers belong to ("" if none matched).
+std::string ListenerInUse(const zookeeper::KafkaRegistry& registry,
+                          const std::map<int, BrokerMeta>& meta_by_id) {
+  for (const auto& reg : registry.brokers) {
+    auto it = meta_by_id.find(reg.id);
+    if (it == meta_by_id.end()) continue;
+    const std::vector<Endpoint> endpoints = EndpointsOf(reg);
+    if (const Endpoint* e = MatchingMetadata(endpoints, it->second); e && !e->listener.empty()) {
+      return e->listener;
+    }
+  }
+  return "";
 }
 
 bool HostMismatch(const std::string& expected_host, const std::string& actual) {
@@ -46,10 +111,19 @@ std::vector<BrokerFacts> JoinBrokerFacts(std::span<const int> expected_ids,
     f.expected = true;
     if (auto it = expected_hosts.find(id); it != expected_hosts.end()) f.expected_host = it->second;
   }
-  if (registry != nullptr) {
-    for (const auto& reg : registry->brokers) FillRegistration(reg, now_unix_ms, at(reg.id));
+  std::map<int, BrokerMeta> meta_by_id;
+  for (const auto& b : meta.brokers) {
+    at(b.id).metadata = b;
+    meta_by_id.emplace(b.id, b);
   }
-  for (const auto& b : meta.brokers) at(b.id).metadata = b;
+  if (registry != nullptr) {
+    const std::string listener = ListenerInUse(*registry, meta_by_id);
+    for (const auto& reg : registry->brokers) {
+      BrokerFacts& f = at(reg.id);
+      FillRegistration(reg, ChooseEndpoint(reg, EndpointsOf(reg), f.metadata, listener),
+                       now_unix_ms, f);
+    }
+  }
   std::vector<BrokerFacts> out;
   for (auto& [id, f] : by_id) out.push_back(std::move(f));
   return out;

@@ -60,9 +60,14 @@ struct BrokerFacts {
   std::string expected_host;                  // "" if no host pattern
   bool registered = false;                    // /brokers/ids/<id> exists
   bool registration_parsed = true;            // its JSON is what Kafka writes
-  std::string registered_host;                // from host or first endpoint
+  // The registered endpoint on the listener streamprobe's metadata came from
+  // (matched by host:port, else the listener learned from other brokers), else
+  // the legacy host/port, else the first endpoint.
+  std::string registered_listener;            // "" if unknown (legacy host/port)
+  std::string registered_host;
   int registered_port = -1;
-  double registration_age_seconds = -1;       // -1 unknown
+  double registration_age_seconds = -1;       // -1 unknown (or in the future)
+  double registration_ahead_seconds = 0;      // > 0: registered "in the future" beyond skew
   std::optional<BrokerMeta> metadata;         // present in metadata
   Reachability reachability = Reachability::kUnchecked;  // of the registered (or metadata) endpoint
 };

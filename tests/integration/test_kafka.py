@@ -219,6 +219,35 @@ def test_incident_ids_held_by_leftover_deployment_live_host_mismatch(zk_ensemble
         leftover.stop()
 
 
+def test_two_listeners_bootstrapped_on_external_agree(zk_ensemble, streamprobe_factory):
+    """Brokers registered with INTERNAL (listed first) and EXTERNAL listeners, streamprobe
+    bootstrapped on EXTERNAL: registrations are compared with metadata, and reachability
+    checked, on EXTERNAL, so every broker is ok (not metadata_disagreement)."""
+    cluster = KafkaZkCluster(zk_ensemble, brokers=2, chroot="/listeners", name="listeners",
+                             two_listeners=True)
+    try:
+        external = cluster.broker(2).external_bootstrap
+        sp = streamprobe_factory(zk_config(cluster, ids=(1, 2), name="listeners",
+                                           bootstrap=external))
+        s = sp.wait_for(lambda s: s.value("streamprobe_kafka_brokers_by_registration_state",
+                                          cluster="listeners", state="ok") == 2,
+                        timeout=40, what="both brokers ok on EXTERNAL", show=SHOW)
+        for bid in (1, 2):
+            info = s.samples("streamprobe_kafka_broker_registration_info", cluster="listeners",
+                             broker_id=str(bid))
+            assert info and info[0].labels["listener"] == "EXTERNAL", info
+            assert info[0].labels["port"] == str(cluster.broker(bid).external_port)
+            assert s.value("streamprobe_kafka_broker_reachable", cluster="listeners", broker_id=bid) == 1
+        rounds = s.value("streamprobe_probe_rounds_total", cluster="listeners", system="kafka")
+        s = sp.wait_for(lambda s: s.value("streamprobe_probe_rounds_total", cluster="listeners",
+                                          system="kafka") >= rounds + 3,
+                        timeout=20, what="three more rounds", show=SHOW)
+        assert s.value("streamprobe_kafka_brokers_by_registration_state", cluster="listeners",
+                       state="metadata_disagreement") in (None, 0)
+    finally:
+        cluster.stop()
+
+
 # --------------------------------------------------------------------------- 6. KRaft
 def test_kraft_brokers_partitions_and_stopped_broker(kraft, streamprobe_factory):
     tools = KafkaTools(kraft.bootstrap_servers, JarSet("kafka4"))

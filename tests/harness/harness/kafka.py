@@ -72,7 +72,13 @@ class KafkaBroker(ServerProcess):
 
     @property
     def endpoint(self):
-        return f"PLAINTEXT://{self.host}:{self.port}"
+        """The first registered endpoint: PLAINTEXT, or INTERNAL with two listeners."""
+        return f"{getattr(self, 'listener', 'PLAINTEXT')}://{self.host}:{self.port}"
+
+    @property
+    def external_bootstrap(self):
+        """host:port of the EXTERNAL listener (clusters made with ``two_listeners``)."""
+        return f"{self.host}:{self.external_port}"
 
     @property
     def negotiated_session_timeout_ms(self):
@@ -109,13 +115,15 @@ class KafkaZkCluster:
     _instances = 0
 
     def __init__(self, ensemble, brokers=3, chroot="/kafka", broker_ids=None, hosts=None,
-                 name="kafka", config=None, wait=True, start=True, jars=None, timeout=120.0):
+                 name="kafka", config=None, wait=True, start=True, jars=None, timeout=120.0,
+                 two_listeners=False):
         KafkaZkCluster._instances += 1
         self.ensemble = ensemble
         self.chroot = "/" + chroot.strip("/")
         self.name = name
         self.jars = jars or JarSet("kafka39")
         self.extra_config = dict(config or {})
+        self.two_listeners = two_listeners
         self.dir = rundir.new_dir(f"kafka-zk-{name}")
         self.broker_ids = list(broker_ids) if broker_ids else list(range(1, brokers + 1))
         if hosts is None:
@@ -152,12 +160,23 @@ class KafkaZkCluster:
             "transaction.state.log.replication.factor": self.replication,
             "default.replication.factor": 1,
         })
+        external_port = None
+        if self.two_listeners:  # INTERNAL (brokers' own, listed first) and EXTERNAL (clients)
+            external_port = free_port(host)
+            listeners = f"INTERNAL://{host}:{port},EXTERNAL://{host}:{external_port}"
+            cfg.update({"listeners": listeners, "advertised.listeners": listeners,
+                        "listener.security.protocol.map": "INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT",
+                        "inter.broker.listener.name": "INTERNAL"})
         cfg.update(self.extra_config)
         config_path = write_properties(os.path.join(bdir, "server.properties"), cfg)
         argv = self.jars.java_argv(KAFKA_MAIN, [config_path], bdir)
         cfg["_name"] = self.name
-        return KafkaBroker(broker_id, host, port, data_dir, config_path, cfg, argv,
-                           os.path.join(bdir, "server.log"), ready=self._broker_ready)
+        broker = KafkaBroker(broker_id, host, port, data_dir, config_path, cfg, argv,
+                             os.path.join(bdir, "server.log"), ready=self._broker_ready)
+        if self.two_listeners:
+            broker.listener = "INTERNAL"
+            broker.external_port = external_port
+        return broker
 
     def _broker_ready(self, broker):
         if not is_listening(broker.host, broker.port):

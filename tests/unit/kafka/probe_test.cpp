@@ -188,7 +188,7 @@ TEST(KafkaProbe, IncidentForeignLiveRegistrationIsHostMismatchNotMissing) {
   const std::string text = Text(probe.Run(Ctx()));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_registration_state{broker_id=\"1\",state=\"host_mismatch\"} 1")) << text;
   EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_reachable{broker_id=\"1\"} 1"));
-  EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_registration_info{broker_id=\"1\",host=\"127.0.0.31\",port=\"9092\",expected_host=\"127.0.0.11\"} 1"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_registration_info{broker_id=\"1\",listener=\"PLAINTEXT\",host=\"127.0.0.31\",port=\"9092\",expected_host=\"127.0.0.11\"} 1"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_brokers_by_registration_state{state=\"host_mismatch\"} 2"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_brokers_by_registration_state{state=\"ok\"} 1"));
 }

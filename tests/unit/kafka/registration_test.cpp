@@ -111,6 +111,61 @@ TEST(JoinBrokerFacts, UnionOfAllSourcesWithAges) {
   EXPECT_DOUBLE_EQ(facts[3].registration_age_seconds, 20);  // from ctime
 }
 
+// INTERNAL listed first, streamprobe bootstrapped on EXTERNAL: the registration
+// is compared (and checked) on the listener the metadata came from.
+zookeeper::BrokerRegistration TwoListeners(int id, int internal_port, int external_port) {
+  zookeeper::BrokerRegistration r = Reg(id, "", 1'000'000);
+  r.port = -1;
+  r.endpoints = {"INTERNAL://10.0.0." + std::to_string(id) + ":" + std::to_string(internal_port),
+                 "EXTERNAL://127.0.0.1" + std::to_string(id) + ":" + std::to_string(external_port)};
+  return r;
+}
+
+TEST(JoinBrokerFacts, ComparesOnTheListenerTheMetadataCameFrom) {
+  zookeeper::KafkaRegistry registry;
+  registry.brokers = {TwoListeners(1, 9092, 9094), TwoListeners(2, 9092, 9094)};
+  ClusterMeta meta;
+  meta.brokers = {{1, "127.0.0.11", 9094}};  // broker 2 not in metadata this round
+  const int expected[] = {1, 2};
+  auto facts = JoinBrokerFacts(expected, {}, &registry, meta, 1'030'000);
+  ASSERT_EQ(facts.size(), 2u);
+  EXPECT_EQ(facts[0].registered_listener, "EXTERNAL");
+  EXPECT_EQ(facts[0].registered_host, "127.0.0.11");
+  EXPECT_EQ(facts[0].registered_port, 9094);
+  facts[0].reachability = Reachability::kReachable;
+  EXPECT_EQ(ClassifyBroker(facts[0], {true, true, true}), S::kOk);
+  // Without metadata of its own, broker 2 is checked on the listener learned from broker 1.
+  EXPECT_EQ(facts[1].registered_listener, "EXTERNAL");
+  EXPECT_EQ(facts[1].registered_port, 9094);
+  EXPECT_EQ(EndpointToCheck(facts[1])->host, "127.0.0.12");
+}
+
+TEST(JoinBrokerFacts, EndpointThatMatchesNoListenerIsStillADisagreement) {
+  zookeeper::KafkaRegistry registry;
+  registry.brokers = {TwoListeners(1, 9092, 9094)};
+  ClusterMeta meta;
+  meta.brokers = {{1, "127.0.0.11", 9999}};
+  const int expected[] = {1};
+  auto facts = JoinBrokerFacts(expected, {}, &registry, meta, 1'030'000);
+  ASSERT_EQ(facts.size(), 1u);
+  facts[0].reachability = Reachability::kReachable;
+  EXPECT_EQ(ClassifyBroker(facts[0], {true, true, true}), S::kMetadataDisagreement);
+}
+
+TEST(JoinBrokerFacts, RegistrationFromTheFutureIsFlaggedNotFresh) {
+  zookeeper::KafkaRegistry registry;
+  registry.brokers = {Reg(1, "127.0.0.11", 1'000'000 + 3'600'000),  // an hour ahead
+                      Reg(2, "127.0.0.12", 1'000'000 + 2'000)};     // 2 s: ordinary skew
+  ClusterMeta meta;
+  const int expected[] = {1, 2};
+  auto facts = JoinBrokerFacts(expected, {}, &registry, meta, 1'000'000);
+  ASSERT_EQ(facts.size(), 2u);
+  EXPECT_DOUBLE_EQ(facts[0].registration_ahead_seconds, 3600);
+  EXPECT_DOUBLE_EQ(facts[0].registration_age_seconds, -1);  // unknown, not 0
+  EXPECT_DOUBLE_EQ(facts[1].registration_ahead_seconds, 0);
+  EXPECT_DOUBLE_EQ(facts[1].registration_age_seconds, 0);
+}
+
 TEST(EndpointToCheck, PrefersTheRegisteredEndpoint) {
   BrokerFacts f;
   f.id = 1;
