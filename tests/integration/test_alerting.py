@@ -8,15 +8,18 @@ incidents into the right pages:
 
   * cluster "incident": every Doris FE/BE name unresolvable (the report's pods in
     ImagePullBackOff) and a Kafka Connect worker with nothing listening. Pages:
-    DorisFrontendDown{reason="dns"} per FE, DorisBackendDown, KafkaConnectClusterUnavailable.
-    Suppressed: the Doris cluster view, the per-worker alert, StreamprobeTargetNeverSucceeded.
+    DorisFrontendDown{reason="dns"} per FE, KafkaConnectClusterUnavailable. Suppressed:
+    DorisBackendDown (also dns), the Doris cluster view, the per-worker alert,
+    StreamprobeTargetNeverSucceeded.
   * cluster "nomaster": the Doris simulator with live FEs but no master. Pages
     DorisNoMaster (an FE that exists but is sick does not inhibit the cluster view).
-  * cluster "kafka-incident" (own stack, real ZooKeeper and Kafka 3.9 from the
-    harness): the report's headline. A leftover broker on 127.0.0.202 holds broker id
-    2 in the shared chroot; the expected broker 2 on 127.0.0.12 exits with
-    NodeExistsException. Pages KafkaBrokerIdRegisteredByForeignHost naming both hosts
-    and saying not to delete the znode.
+  * cluster "report" (own stack, real ZooKeeper, Kafka 3.9 and Kafka Connect from the
+    harness): the report's whole incident. A leftover deployment holds broker ids 1 and
+    2 in the shared chroot (the expected brokers exit with NodeExistsException), every
+    Doris FE/BE name is unresolvable, a declared connector was never created. The
+    webhook receiver gets exactly KafkaBrokerIdRegisteredByForeignHost for ids 1 and 2
+    (naming both hosts, saying not to delete the znode), DorisFrontendDown and
+    KafkaConnectDeclaredConnectorMissing; the rest is inhibited.
   * cluster "zk" (own stack, a real 3-member ZooKeeper ensemble): two members killed.
     Pages ZookeeperQuorumLost once, listing each member with its reason; the
     per-member alerts and ZookeeperNoLeader are suppressed.
@@ -28,12 +31,14 @@ Only the `for:` durations are shortened (to 2 s) in a temporary copy of the rule
 expressions, labels and annotations are the shipped ones. Needs prometheus and
 prometheus-alertmanager (Debian packages) and STREAMPROBE_BIN.
 """
+import http.server
 import json
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -44,6 +49,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "sim"))
 
 from harness.ports import free_port  # noqa: E402
+from harness.connect import ConnectCluster  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
 from harness.streamprobe import Streamprobe, default_binary  # noqa: E402
 from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
@@ -96,11 +102,59 @@ class Server:
             self.proc.wait()
 
 
+class WebhookReceiver:
+    """Alertmanager's receivers all post here: every notification (the webhook JSON,
+    version 4) is kept in arrival order. Stopped by stop()."""
+
+    def __init__(self):
+        self.notifications = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    receiver.notifications.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def key(labels):
+        """(alertname, subject): the broker id, connector[/task] or Flink job the alert is
+        about, else its target."""
+        if labels.get("broker_id"):
+            return labels["alertname"], labels["broker_id"]
+        if labels.get("connector"):
+            task = labels.get("task")
+            return labels["alertname"], labels["connector"] + (f"/{task}" if task else "")
+        return labels["alertname"], labels.get("flink_job") or labels.get("target", "")
+
+    def firing(self, cluster):
+        """Keys (see key()) of every alert notified as firing for `cluster`."""
+        with self._lock:
+            posts = list(self.notifications)
+        return {self.key(a["labels"]) for post in posts for a in post["alerts"]
+                if a["status"] == "firing" and a["labels"].get("cluster") == cluster}
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class AlertStack:
     """Prometheus (shipped rules, `for:` shortened to 2 s, 1 s scrape and evaluation,
     honor_labels like the shipped ServiceMonitor) scraping one streamprobe, sending to
-    an Alertmanager with the shipped config (receivers pointed at a closed port).
-    Use as a context manager; as a dict it gives "am", "prom", "tmp"."""
+    an Alertmanager with the shipped config: routes and inhibitions as shipped, every
+    receiver posting to one WebhookReceiver, group_wait and group_interval shortened to
+    1 s. Use as a context manager; as a dict it gives "am", "prom", "tmp", "webhook"."""
 
     def __init__(self, tmp, streamprobe_address):
         self.tmp = tmp
@@ -108,7 +162,7 @@ class AlertStack:
 
     def __enter__(self):
         tmp = self.tmp
-        closed_port = free_port()
+        self.webhook = WebhookReceiver()
         rules = tmp / "rules"
         rules.mkdir()
         for path in (ROOT / "rules").glob("*.rules.yml"):
@@ -116,7 +170,8 @@ class AlertStack:
                 re.sub(r"(?m)^(\s+for: )\S+$", r"\g<1>2s", path.read_text()))
         am_port, prom_port = free_port(), free_port()
         am_config = (ROOT / "deploy" / "alertmanager" / "alertmanager.yml").read_text()
-        am_config = re.sub(r"url: http://\S+", f"url: http://127.0.0.1:{closed_port}/", am_config)
+        am_config = re.sub(r"url: http://\S+", f"url: {self.webhook.url}", am_config)
+        am_config = re.sub(r"(?m)^(\s+group_(wait|interval): )\S+$", r"\g<1>1s", am_config)
         (tmp / "alertmanager.yml").write_text(am_config)
         self.am = Server([binary("prometheus-alertmanager"), f"--config.file={tmp / 'alertmanager.yml'}",
                           f"--storage.path={tmp / 'am-data'}",
@@ -145,11 +200,12 @@ scrape_configs:
         except BaseException:
             self.__exit__()
             raise
-        return {"am": am_url, "prom": prom_url, "tmp": tmp}
+        return {"am": am_url, "prom": prom_url, "tmp": tmp, "webhook": self.webhook}
 
     def __exit__(self, *exc):
         self.prom.stop()
         self.am.stop()
+        self.webhook.stop()
 
 
 @pytest.fixture(scope="module")
@@ -249,14 +305,14 @@ def test_image_pull_backoff_pages_frontend_down_with_reason_dns(stack):
         assert "pod never started" in a["annotations"]["description"]
         assert "ImagePullBackOff" in a["annotations"]["description"]
         assert a["annotations"]["runbook_url"].endswith("/docs/runbooks/DorisFrontendDown.md")
-    assert alerts[("DorisBackendDown", UNRESOLVABLE_BE)]["status"]["state"] == "active"
     assert alerts[("KafkaConnectClusterUnavailable", "connectors")]["status"]["state"] == "active"
 
 
 def test_consequences_are_suppressed(stack):
     def settled():
         got = by_key(am_alerts(stack, "incident"))
-        needed = [("DorisClusterViewUnavailable", "cluster"), ("KafkaConnectWorkerDown", None),
+        needed = [("DorisClusterViewUnavailable", "cluster"), ("DorisBackendDown", None),
+                  ("KafkaConnectWorkerDown", None),
                   ("StreamprobeTargetNeverSucceeded", None)]
         names = {k[0] for k in got}
         if not all(n in names for n, _ in needed):
@@ -264,12 +320,12 @@ def test_consequences_are_suppressed(stack):
         return got
     alerts = wait("consequence alerts", settled, timeout=90)
     assert alerts[("DorisClusterViewUnavailable", "cluster")]["status"]["state"] == "suppressed"
+    assert alerts[("DorisBackendDown", UNRESOLVABLE_BE)]["status"]["state"] == "suppressed"
     for (name, target), a in alerts.items():
         if name in ("KafkaConnectWorkerDown", "StreamprobeTargetNeverSucceeded"):
             assert a["status"]["state"] == "suppressed", (name, target, a["status"])
     paging = sorted(k for k, a in alerts.items() if a["status"]["state"] == "active")
-    assert paging == sorted([("DorisBackendDown", UNRESOLVABLE_BE),
-                             ("KafkaConnectClusterUnavailable", "connectors"),
+    assert paging == sorted([("KafkaConnectClusterUnavailable", "connectors"),
                              *[("DorisFrontendDown", fe) for fe in UNRESOLVABLE]])
 
 
@@ -297,45 +353,88 @@ def test_flink_and_schema_registry_pages_name_the_cause(stack, flink_sim, regist
 
 
 @pytest.fixture(scope="module")
-def kafka_incident(tmp_path_factory):
+def report_incident(tmp_path_factory):
+    """The deployment report's incident, all in one platform cluster "report": a leftover
+    deployment (127.0.0.201/.202) holds broker ids 1 and 2 in the shared chroot, so the
+    expected brokers 1 and 2 (127.0.0.11/.12) exit with NodeExistsException beside the
+    expected broker 3; every Doris FE and BE name unresolvable (pods in ImagePullBackOff);
+    a healthy Kafka Connect worker (real, against broker 3) on which a declared connector
+    was never created."""
     try:
         default_binary()
     except FileNotFoundError:
         pytest.skip("streamprobe binary not found: set STREAMPROBE_BIN")
-    tmp = tmp_path_factory.mktemp("kafka-incident")
+    tmp = tmp_path_factory.mktemp("report-incident")
     stop = []
     try:
         zk = ZooKeeperEnsemble(size=1)
         stop.append(zk)
-        leftover = KafkaZkCluster(zk, broker_ids=[2], hosts=["127.0.0.202"], name="leftover")
+        leftover = KafkaZkCluster(zk, broker_ids=[1, 2], hosts=["127.0.0.201", "127.0.0.202"],
+                                  name="leftover")
         stop.append(leftover)
-        main = KafkaZkCluster(zk, broker_ids=[1], hosts=["127.0.0.11"], name="main")
+        main = KafkaZkCluster(zk, broker_ids=[3], hosts=["127.0.0.13"], name="main")
         stop.append(main)
-        expected_2 = main.start_extra_broker(2, "127.0.0.12")
+        expected = [main.start_extra_broker(i, f"127.0.0.1{i}") for i in (1, 2)]
+        connect = ConnectCluster(main.broker(3).bootstrap, workers=1)
+        stop.append(connect)
         sp = Streamprobe(f"""
 defaults: {{interval: 1s, timeout: 900ms}}
 clusters:
-  - name: kafka-incident
+  - name: report
     kafka:
-      bootstrap: ["{main.broker(1).bootstrap}"]
+      bootstrap: ["{main.broker(3).bootstrap}"]
       zookeeper: {{connect: "{zk.connect_string}", chroot: /kafka}}
-      expected_brokers: {{ids: [1, 2], host_pattern: "127.0.0.1{{id}}"}}
+      expected_brokers: {{ids: [1, 2, 3], host_pattern: "127.0.0.1{{id}}"}}
+    kafka_connect:
+      workers: ["{connect.workers[0].url}"]
+      expected_connectors: [orders-jdbc-sink]
+    doris:
+      fe: {json.dumps(UNRESOLVABLE)}
+      be: ["{UNRESOLVABLE_BE}"]
 """)
         stop.append(sp)
         with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
-            yield stack, expected_2
+            yield stack, expected
     finally:
         for server in reversed(stop):
             server.stop()
 
 
-def test_broker_id_held_by_live_foreign_host_pages_with_both_hosts(kafka_incident):
-    stack, expected_2 = kafka_incident
+REPORT_ROOT_CAUSES = {
+    ("KafkaBrokerIdRegisteredByForeignHost", "1"),
+    ("KafkaBrokerIdRegisteredByForeignHost", "2"),
+    *{("DorisFrontendDown", fe) for fe in UNRESOLVABLE},
+    ("KafkaConnectDeclaredConnectorMissing", "orders-jdbc-sink"),
+}
+
+
+def test_report_incident_notifies_exactly_its_three_root_causes(report_incident):
+    """Notifications at the receiver: exactly the report's three root causes (the two
+    foreign registrations, the Doris FEs that never started, the connector never
+    created); everything that follows from them is inhibited, nothing else fires."""
+    stack, _ = report_incident
+    webhook = stack["webhook"]
+    wait("the three root causes notified",
+         lambda: REPORT_ROOT_CAUSES <= webhook.firing("report") or None, timeout=120)
+    # The consequences exist in Alertmanager (so they were evaluated) and are suppressed.
+    alerts = {a["labels"]["alertname"]: a for a in am_alerts(stack, "report")
+              if a["labels"]["alertname"] in ("DorisBackendDown", "DorisClusterViewUnavailable")}
+    assert alerts and all(a["status"]["state"] == "suppressed" for a in alerts.values()), alerts
+    # Nothing else is notified while several more evaluation and group intervals pass.
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        extra = webhook.firing("report") - REPORT_ROOT_CAUSES
+        assert not extra, f"notified beyond the root causes: {sorted(extra)}"
+        time.sleep(0.5)
+
+
+def test_broker_id_held_by_live_foreign_host_pages_with_both_hosts(report_incident):
+    stack, expected = report_incident
     key = ("KafkaBrokerIdRegisteredByForeignHost", "2")
 
     def got():
         alerts = {(a["labels"]["alertname"], a["labels"].get("broker_id", "")): a
-                  for a in am_alerts(stack, "kafka-incident")}
+                  for a in am_alerts(stack, "report")}
         return alerts if key in alerts else None
     alerts = wait("KafkaBrokerIdRegisteredByForeignHost for broker 2", got, timeout=120)
     alert = alerts[key]
@@ -347,9 +446,10 @@ def test_broker_id_held_by_live_foreign_host_pages_with_both_hosts(kafka_inciden
     assert "Do NOT delete /brokers/ids/2" in text
     assert ("KafkaExpectedBrokerMissing", "2") not in alerts
     assert ("KafkaBrokerRegistrationStale", "2") not in alerts
-    # The incident is real: the expected broker 2 could not register.
-    expected_2.wait_exit(60)
-    assert expected_2.log_contains("NodeExists")
+    # The incident is real: the expected brokers 1 and 2 could not register.
+    for broker in expected:
+        broker.wait_exit(60)
+        assert broker.log_contains("NodeExists")
 
 
 def test_dashboard_queries_run_on_real_metrics(stack):

@@ -478,9 +478,13 @@ SCENARIOS = {
          A("DorisBackendDown", target="doris-be-0:8040", reason="dns"),
          A("DorisClusterViewUnavailable", "warning", target="cluster", reason="dns"),
          A("DorisNoMaster"), A("DorisSqlUnavailable", "warning", target="sql", reason="dns")],
-        {"DorisFrontendDown/doris-fe-0:8030": "active", "DorisBackendDown/doris-be-0:8040": "active",
+        {"DorisFrontendDown/doris-fe-0:8030": "active", "DorisBackendDown/doris-be-0:8040": "suppressed",
          "DorisClusterViewUnavailable/cluster": "suppressed", "DorisNoMaster": "suppressed",
          "DorisSqlUnavailable/sql": "suppressed"}),
+    "doris-dns-be-refused": (  # a BE down for its own reason still pages beside the FE
+        [A("DorisFrontendDown", target="doris-fe-0:8030", reason="dns"),
+         A("DorisBackendDown", target="doris-be-0:8040", reason="refused")],
+        {"DorisFrontendDown/doris-fe-0:8030": "active", "DorisBackendDown/doris-be-0:8040": "active"}),
     "doris-refused": (  # FE exists but is sick: the cluster view adds information
         [A("DorisFrontendDown", target="doris-fe-0:8030", reason="refused"), A("DorisNoMaster")],
         {"DorisFrontendDown/doris-fe-0:8030": "active", "DorisNoMaster": "active"}),
