@@ -47,8 +47,10 @@ Endpoint ChooseEndpoint(const zookeeper::BrokerRegistration& reg,
                         const std::vector<Endpoint>& endpoints,
                         const std::optional<BrokerMeta>& meta, const std::string& listener) {
   if (const Endpoint* e = MatchingMetadata(endpoints, meta)) return *e;
-  for (const Endpoint& e : endpoints) {
-    if (!listener.empty() && e.listener == listener) return e;
+  if (!listener.empty()) {
+    for (const Endpoint& e : endpoints) {
+      if (e.listener == listener) return e;
+    }
   }
   if (!reg.host.empty()) return {"", reg.host, reg.port};
   return endpoints.empty() ? Endpoint{} : endpoints.front();
@@ -73,15 +75,15 @@ void FillRegistration(const zookeeper::BrokerRegistration& reg, const Endpoint& 
 
 // The listener whose endpoint matched metadata for some broker: the one
 // streamprobe's own bootstrap servers belong to ("" if none matched).
+// `endpoints[i]` are the endpoints of `registry.brokers[i]`.
 std::string ListenerInUse(const zookeeper::KafkaRegistry& registry,
-                          const std::map<int, BrokerMeta>& meta_by_id) {
-  for (const auto& reg : registry.brokers) {
-    auto it = meta_by_id.find(reg.id);
-    if (it == meta_by_id.end()) continue;
-    const std::vector<Endpoint> endpoints = EndpointsOf(reg);
-    if (const Endpoint* e = MatchingMetadata(endpoints, it->second); e && !e->listener.empty()) {
-      return e->listener;
-    }
+                          const std::vector<std::vector<Endpoint>>& endpoints,
+                          const std::map<int, BrokerFacts>& by_id) {
+  for (std::size_t i = 0; i < registry.brokers.size(); ++i) {
+    auto it = by_id.find(registry.brokers[i].id);
+    if (it == by_id.end()) continue;
+    const Endpoint* e = MatchingMetadata(endpoints[i], it->second.metadata);
+    if (e != nullptr && !e->listener.empty()) return e->listener;
   }
   return "";
 }
@@ -111,16 +113,15 @@ std::vector<BrokerFacts> JoinBrokerFacts(std::span<const int> expected_ids,
     f.expected = true;
     if (auto it = expected_hosts.find(id); it != expected_hosts.end()) f.expected_host = it->second;
   }
-  std::map<int, BrokerMeta> meta_by_id;
-  for (const auto& b : meta.brokers) {
-    at(b.id).metadata = b;
-    meta_by_id.emplace(b.id, b);
-  }
+  for (const auto& b : meta.brokers) at(b.id).metadata = b;
   if (registry != nullptr) {
-    const std::string listener = ListenerInUse(*registry, meta_by_id);
-    for (const auto& reg : registry->brokers) {
+    std::vector<std::vector<Endpoint>> endpoints;
+    for (const auto& reg : registry->brokers) endpoints.push_back(EndpointsOf(reg));
+    const std::string listener = ListenerInUse(*registry, endpoints, by_id);
+    for (std::size_t i = 0; i < registry->brokers.size(); ++i) {
+      const auto& reg = registry->brokers[i];
       BrokerFacts& f = at(reg.id);
-      FillRegistration(reg, ChooseEndpoint(reg, EndpointsOf(reg), f.metadata, listener),
+      FillRegistration(reg, ChooseEndpoint(reg, endpoints[i], f.metadata, listener),
                        now_unix_ms, f);
     }
   }

@@ -63,6 +63,8 @@ class KafkaBroker(ServerProcess):
         self.data_dir = data_dir
         self.config_path = config_path
         self.config = config
+        self.listener = "PLAINTEXT"  # INTERNAL with two_listeners
+        self.external_port = None    # the EXTERNAL listener's port with two_listeners
         super().__init__(f"{config.get('_name', 'kafka')}-broker-{broker_id}", argv, log_path,
                          ready=ready, stop_grace=20.0)
 
@@ -73,7 +75,7 @@ class KafkaBroker(ServerProcess):
     @property
     def endpoint(self):
         """The first registered endpoint: PLAINTEXT, or INTERNAL with two listeners."""
-        return f"{getattr(self, 'listener', 'PLAINTEXT')}://{self.host}:{self.port}"
+        return f"{self.listener}://{self.host}:{self.port}"
 
     @property
     def external_bootstrap(self):
