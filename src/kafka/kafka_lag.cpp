@@ -1,6 +1,8 @@
 #include "kafka/kafka_lag.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace streamprobe::kafka {
 
@@ -43,10 +45,12 @@ std::vector<GroupLag> ComputeLag(const std::vector<GroupOffsets>& groups,
     if (!g.ok) continue;
     GroupLag gl;
     gl.group = g.group;
+    std::set<std::string> incomplete_topics;
     for (const auto& [tp, committed] : g.committed) {
       auto end = log_end.find(tp);
       if (end == log_end.end() || end->second < 0) {
         ++gl.partitions_without_log_end;
+        incomplete_topics.insert(tp.topic);
         continue;
       }
       PartitionLag pl{tp, committed, end->second, std::max<std::int64_t>(0, end->second - committed),
@@ -57,6 +61,10 @@ std::vector<GroupLag> ComputeLag(const std::vector<GroupOffsets>& groups,
       gl.total_lag += pl.lag;
       gl.max_time_lag_seconds = std::max(gl.max_time_lag_seconds, pl.time_lag_seconds);
       gl.partitions.push_back(pl);
+    }
+    for (const std::string& topic : incomplete_topics) {
+      gl.lag_by_topic.erase(topic);
+      gl.time_lag_by_topic.erase(topic);
     }
     out.push_back(std::move(gl));
   }

@@ -39,7 +39,7 @@ class LagHistory {
 
 // Lag per group, topic and partition: LAG = LOG-END-OFFSET - CURRENT-OFFSET,
 // as `kafka-consumer-groups --describe` prints it (never negative).
-// Partitions whose log end is unknown are counted, not guessed.
+// Partitions whose log end is unknown are counted, not guessed (see GroupLag).
 std::vector<GroupLag> ComputeLag(const std::vector<GroupOffsets>& groups,
                                  const std::map<TopicPartition, std::int64_t>& log_end,
                                  const LagHistory& history, double now_unix);

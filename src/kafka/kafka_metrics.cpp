@@ -135,7 +135,11 @@ struct GroupLevels {
   std::size_t full = 0;  // series if every level were exported
 };
 
-std::size_t BaseCost(const GroupLag* lag) { return 1 + (lag ? 2 : 0); }
+// Members, then either the two group-lag series or the unknown-log-end flag.
+std::size_t BaseCost(const GroupLag* lag) {
+  if (lag == nullptr) return 1;
+  return lag->complete() ? 3 : 2;
+}
 
 GroupLevels PlanLevels(const std::vector<GroupInfo>& groups,
                        const std::map<std::string, const GroupLag*>& lag_of,
@@ -173,12 +177,19 @@ std::size_t RenderGroup(const GroupInfo& g, const GroupLag* l, const GroupLevels
     added += std::size(kGroupStates);
   }
   if (!l) return added;
-  m.Gauge("streamprobe_kafka_consumer_group_lag",
-          "Sum over partitions of log-end offset minus committed offset (messages)", group,
-          static_cast<double>(l->total_lag));
-  m.Gauge("streamprobe_kafka_consumer_group_lag_seconds",
-          "Estimated age of the oldest unconsumed message over the group's partitions", group,
-          l->max_time_lag_seconds);
+  if (l->complete()) {
+    m.Gauge("streamprobe_kafka_consumer_group_lag",
+            "Sum over partitions of log-end offset minus committed offset (messages)", group,
+            static_cast<double>(l->total_lag));
+    m.Gauge("streamprobe_kafka_consumer_group_lag_seconds",
+            "Estimated age of the oldest unconsumed message over the group's partitions", group,
+            l->max_time_lag_seconds);
+  } else {
+    m.Gauge("streamprobe_kafka_consumer_group_partitions_without_log_end",
+            "Committed partitions whose log-end offset could not be read this round; while above "
+            "0 the group's and those topics' lag series are absent (unknown, not 0)",
+            group, l->partitions_without_log_end);
+  }
   if (levels.topics) {
     for (const auto& [topic, lag] : l->lag_by_topic) {
       Labels t{{"group", g.id}, {"topic", topic}};

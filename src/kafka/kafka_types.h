@@ -114,14 +114,21 @@ struct PartitionLag {
   double time_lag_seconds = 0; // estimate, see LagHistory
 };
 
+// A group's lag. A partition whose log-end offset is unknown has no lag: it is
+// counted in partitions_without_log_end, and every sum that would include it
+// (its topic's entry, the group totals) is unknown too, never a smaller number.
 struct GroupLag {
   std::string group;
+  // Only topics whose every committed partition has a known log end.
   std::map<std::string, std::int64_t> lag_by_topic;
   std::map<std::string, double> time_lag_by_topic;   // max over the topic's partitions
-  std::vector<PartitionLag> partitions;
+  std::vector<PartitionLag> partitions;              // partitions with a known log end
+  // Over `partitions`; the group's lag only when complete().
   std::int64_t total_lag = 0;
   double max_time_lag_seconds = 0;
-  int partitions_without_log_end = 0;  // end offset unknown: lag not computed
+  int partitions_without_log_end = 0;
+
+  bool complete() const { return partitions_without_log_end == 0; }
 };
 
 }  // namespace streamprobe::kafka

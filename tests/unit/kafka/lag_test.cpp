@@ -58,7 +58,20 @@ TEST(ComputeLag, UnknownLogEndIsCountedNotGuessed) {
   GroupOffsets g{"g", true, {{{"t", 0}, 5}, {{"t", 1}, 5}}};
   auto lag = ComputeLag({g}, {{{"t", 0}, 9}}, LagHistory(), 0);
   ASSERT_EQ(lag.size(), 1u);
-  EXPECT_EQ(lag[0].total_lag, 4);
+  EXPECT_EQ(lag[0].partitions_without_log_end, 1);
+  EXPECT_FALSE(lag[0].complete());
+  EXPECT_EQ(lag[0].lag_by_topic.count("t"), 0u);  // a partial sum would undercount
+  ASSERT_EQ(lag[0].partitions.size(), 1u);
+  EXPECT_EQ(lag[0].partitions[0].lag, 4);
+}
+
+TEST(ComputeLag, OnlyTopicsWithEveryEndOffsetKnownAreSummed) {
+  GroupOffsets g{"g", true, {{{"a", 0}, 1}, {{"b", 0}, 5}, {{"b", 1}, 5}}};
+  auto lag = ComputeLag({g}, {{{"a", 0}, 4}, {{"b", 0}, 9}, {{"b", 1}, -1}}, LagHistory(), 0);
+  ASSERT_EQ(lag.size(), 1u);
+  EXPECT_EQ(lag[0].lag_by_topic.at("a"), 3);
+  EXPECT_EQ(lag[0].lag_by_topic.count("b"), 0u);
+  EXPECT_EQ(lag[0].time_lag_by_topic.count("b"), 0u);
   EXPECT_EQ(lag[0].partitions_without_log_end, 1);
 }
 

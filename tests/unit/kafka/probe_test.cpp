@@ -310,6 +310,43 @@ TEST(KafkaProbe, ConsumerGroupLagWithAllowDeny) {
   EXPECT_EQ(text.find("_internal"), std::string::npos);
 }
 
+// Log-end offsets unreadable (e.g. partition leaders lost with ZooKeeper's
+// quorum): the group's lag is unknown, so it is absent and flagged, never 0.
+TEST(KafkaProbe, UnknownLogEndLeavesGroupLagAbsentAndFlagged) {
+  Rig rig;
+  rig.config.groups.deny = "^_";
+  rig.config.groups.per_partition = true;
+  SetUpGroups(*rig.client);
+  rig.client->log_end.clear();
+  auto probe = rig.Probe(false);
+  const std::string text = Text(probe.Run(Ctx()));
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_lag{"), std::string::npos) << text;
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_lag_seconds{"), std::string::npos);
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_topic_lag{"), std::string::npos);
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_partition_lag{"), std::string::npos);
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partitions_without_log_end{group=\"billing\"} 2"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partitions_without_log_end{group=\"audit\"} 1"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_members{group=\"billing\"} 2"));
+}
+
+// One partition's end offset known, the other's not: the known partition's lag
+// is exported, the sums over the group and the topic would undercount and are not.
+TEST(KafkaProbe, PartlyUnknownLogEndExportsOnlyTrueValues) {
+  Rig rig;
+  rig.config.groups.deny = "^_";
+  rig.config.groups.per_partition = true;
+  SetUpGroups(*rig.client);
+  rig.client->log_end = {{{"orders", 0}, 3}};
+  auto probe = rig.Probe(false);
+  const std::string text = Text(probe.Run(Ctx()));
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_lag{group=\"billing\"}"), std::string::npos) << text;
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_topic_lag{group=\"billing\""), std::string::npos);
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partition_lag{group=\"billing\",topic=\"orders\",partition=\"0\"} 3"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partitions_without_log_end{group=\"billing\"} 1"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_lag{group=\"audit\"} 0"));
+  EXPECT_EQ(text.find("partitions_without_log_end{group=\"audit\"}"), std::string::npos);
+}
+
 TEST(KafkaProbe, SeriesBudgetRollsUpAndCountsWhatWasDropped) {
   Rig rig;
   rig.config.groups.deny = "^_";
