@@ -148,26 +148,50 @@ void RenderMember(const MemberResult& r, MetricSet& out) {
   if (r.ruok) out.Gauge(Name("ruok"), "1 when the member answered ruok with imok", m, *r.ruok ? 1 : 0);
 }
 
+// Voters: the ensemble's own count (zk_quorum_size, reported by every serving
+// member through mntr or the AdminServer, counts voters only); without it, the
+// members not known to be observers.
+std::size_t VotersConfigured(std::span<const MemberResult* const> members) {
+  std::optional<double> reported;
+  std::size_t not_observers = 0;
+  for (const MemberResult* r : members) {
+    if (r == nullptr || !r->observer) ++not_observers;
+    if (Serving(r) && r->stats && r->stats->quorum_size) {
+      reported = std::max(reported.value_or(0), *r->stats->quorum_size);
+    }
+  }
+  return reported && *reported >= 1 ? static_cast<std::size_t>(*reported) : not_observers;
+}
+
 void RenderEnsemble(std::span<const MemberResult* const> members, MetricSet& out) {
-  std::size_t serving = 0, leaders = 0;
+  std::size_t serving = 0, voters_serving = 0, observers_serving = 0, leaders = 0;
   std::optional<long long> min_zxid, max_zxid;
   for (const MemberResult* r : members) {
     if (!Serving(r)) continue;
     ++serving;
+    ++(r->mode == "observer" ? observers_serving : voters_serving);
     if (Leading(r)) ++leaders;
     if (r->stats && r->stats->zxid) {
       min_zxid = std::min(min_zxid.value_or(*r->stats->zxid), *r->stats->zxid);
       max_zxid = std::max(max_zxid.value_or(*r->stats->zxid), *r->stats->zxid);
     }
   }
-  const bool quorum = serving * 2 > members.size() && leaders == 1;
-  out.Gauge(Name("ensemble_members_configured"), "Members configured for the ensemble", {},
-            static_cast<double>(members.size()));
+  const std::size_t voters = VotersConfigured(members);
+  const bool quorum = voters_serving * 2 > voters && leaders == 1;
+  out.Gauge(Name("ensemble_members_configured"), "Members configured for the ensemble (voters and observers)",
+            {}, static_cast<double>(members.size()));
   out.Gauge(Name("ensemble_members_serving"), "Members that answered and serve requests", {},
             static_cast<double>(serving));
+  out.Gauge(Name("ensemble_voters_configured"),
+            "Voting members: zk_quorum_size as the ensemble reports it, else the members not seen as observers",
+            {}, static_cast<double>(voters));
+  out.Gauge(Name("ensemble_voters_serving"), "Serving members in mode leader, follower or standalone", {},
+            static_cast<double>(voters_serving));
+  out.Gauge(Name("ensemble_observers_serving"), "Serving members in mode observer (they do not vote)", {},
+            static_cast<double>(observers_serving));
   out.Gauge(Name("ensemble_leaders"), "Serving members in mode leader or standalone (healthy: exactly 1)", {},
             static_cast<double>(leaders));
-  out.Gauge(Name("ensemble_quorum"), "1 when more than half the members serve and exactly one leads", {},
+  out.Gauge(Name("ensemble_quorum"), "1 when more than half the voters serve and exactly one leads", {},
             quorum ? 1 : 0);
   if (min_zxid) {
     out.Gauge(Name("ensemble_zxid_spread"), "Largest minus smallest last zxid among serving members", {},

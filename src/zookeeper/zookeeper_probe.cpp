@@ -67,6 +67,13 @@ MemberProbe::MemberProbe(std::string member, std::optional<int> admin_port,
 }
 
 MemberResult MemberProbe::RunRound(Deadline deadline) {
+  MemberResult result = Ask(deadline);
+  if (result.status.ok()) last_seen_observer_ = result.mode == "observer";
+  result.observer = last_seen_observer_;
+  return result;
+}
+
+MemberResult MemberProbe::Ask(Deadline deadline) {
   MemberResult result;
   result.member = member_;
   auto srvr = four_->Ask(host_, port_, "srvr", deadline);

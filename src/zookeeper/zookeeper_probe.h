@@ -43,6 +43,9 @@ struct MemberResult {
   std::optional<ServerStats> stats;  // when serving
   std::string_view source;       // one of kStatsSources when stats are set
   std::optional<bool> ruok;      // asked only when the whitelist allows mntr
+  // A non-voting member: mode observer this round or, while it does not serve,
+  // in its last round that did (ZooKeeper says nothing about a member that is down).
+  bool observer = false;
 };
 
 class MemberProbe final : public Probe {
@@ -54,6 +57,7 @@ class MemberProbe final : public Probe {
   MemberResult RunRound(Deadline deadline);
 
  private:
+  MemberResult Ask(Deadline deadline);
   void AddMonitorStats(MemberResult& result, Deadline deadline);
   // GET /commands/monitor on the member's host, judged by its `error` field.
   Result<ServerStats> AdminMonitor(Deadline deadline);
@@ -62,6 +66,7 @@ class MemberProbe final : public Probe {
   std::optional<int> admin_port_;
   std::shared_ptr<FourLetterClient> four_;
   std::shared_ptr<HttpClient> http_;
+  bool last_seen_observer_ = false;  // Run() is never concurrent: no lock
 };
 
 // One generic znode check after a round.

@@ -169,6 +169,20 @@ def record_zookeeper_no_quorum(zkf, zk):
                  f"AdminServer `GET /commands/{cmd}`, member without quorum (HTTP {status}, {ctype})")
 
 
+def record_zookeeper_observer(zkf):
+    print("ZooKeeper ensemble of 3 voters + 1 observer, whitelist *")
+    with ZooKeeperEnsemble(size=3, observers=1, four_letter_whitelist="*") as zk:
+        observer, leader = zk.observers[0], zk.leader()
+        zkf.save("srvr__observer.txt", observer.four_letter("srvr"),
+                 "4lw `srvr`, observer (peerType=observer) of 3 voters + 1 observer")
+        zkf.save("mntr__observer.txt", observer.four_letter("mntr"), "4lw `mntr`, the observer of `srvr__observer.txt`")
+        zkf.save("mntr__leader_with_observer.txt", leader.four_letter("mntr"),
+                 "4lw `mntr`, leader of 3 voters + 1 observer (zk_quorum_size counts voters only)")
+        status, ctype, body = http_get(f"http://{observer.host}:{observer.admin_port}/commands/monitor")
+        zkf.save("commands_monitor__observer.json", body,
+                 f"AdminServer `GET /commands/monitor`, the observer of `srvr__observer.txt` (HTTP {status}, {ctype})")
+
+
 # ---------------------------------------------------------------------------------- Kafka
 def save_znode(kf, zkc, path, filename, scenario):
     data, stat = zkc.get(path)
@@ -359,6 +373,7 @@ def main():
     try:
         if "zookeeper" in only:
             record_zookeeper_standalone(zkf)
+            record_zookeeper_observer(zkf)
         with ZooKeeperEnsemble(size=3, four_letter_whitelist="*") as zk:
             if only & {"kafka", "kafka_connect"}:
                 kafka = KafkaZkCluster(zk, brokers=3, chroot="/kafka")

@@ -344,3 +344,42 @@ def test_real_kafka_registry_and_a_stale_registration(zk_ensemble, kafka_zk, str
                                       broker_id=vid) == 1, timeout=30, what="broker re-registered")
     info = s.samples("streamprobe_zookeeper_kafka_broker_registration_info", cluster="zk", broker_id=vid)
     assert info[0].labels["session"] != old_session
+
+
+@pytest.fixture(scope="module")
+def observer_ensemble():
+    with ZooKeeperEnsemble(size=3, observers=1) as ens:
+        yield ens
+
+
+def test_observer_does_not_count_towards_the_quorum(observer_ensemble, streamprobe_factory):
+    """3 voters + 1 observer; the observer and one follower stopped leave 2 of 3 voters
+    under one leader: a quorum (4 members configured, 2 serving used to read as a false
+    ZookeeperQuorumLost). The voter count is the ensemble's own (mntr zk_quorum_size)."""
+    ens = observer_ensemble
+    observer = ens.observers[0]
+    sp = streamprobe_factory(config(ens, chroot=None, checks=False))
+    s = sp.wait_for(lambda s: healthy(s, size=4) and member_value(
+        s, "streamprobe_zookeeper_mode", observer, mode="observer") == 1,
+        timeout=30, what="healthy ensemble with an observer", show=("streamprobe_zookeeper_",))
+    assert ensemble_value(s, "voters_configured") == 3
+    assert ensemble_value(s, "voters_serving") == 3
+    assert ensemble_value(s, "observers_serving") == 1
+    assert ensemble_value(s, "members_configured") == 4
+    assert member_value(s, "streamprobe_zookeeper_quorum_size", observer) == 3
+    follower = ens.followers()[0]
+    for m in (observer, follower):
+        m.stop()
+    try:
+        s = sp.wait_for(lambda s: reason_of(s, observer.address) == "refused"
+                        and reason_of(s, follower.address) == "refused"
+                        and ensemble_value(s, "members_serving") == 2,
+                        timeout=30, what="observer and follower down", show=("streamprobe_zookeeper_",))
+        assert ensemble_value(s, "quorum") == 1
+        assert ensemble_value(s, "voters_configured") == 3
+        assert ensemble_value(s, "voters_serving") == 2
+        assert ensemble_value(s, "leaders") == 1
+    finally:
+        for m in (observer, follower):
+            m.start(wait=False)
+        ens.wait_for_quorum(90, require_all=True)

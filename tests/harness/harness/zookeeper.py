@@ -63,7 +63,10 @@ class ZooKeeperEnsemble:
     """A ZooKeeper ensemble of ``size`` members (size=1: standalone mode).
 
     Args:
-        size: number of members (1 = standalone, 3 = typical ensemble).
+        size: number of voting members (1 = standalone, 3 = typical ensemble).
+        observers: extra non-voting members (``peerType=observer``, listed as
+            ``server.N=...:observer``); they get myids size+1.. and follow the leader
+            without counting towards its quorum.
         four_letter_whitelist: value of ``4lw.commands.whitelist`` ("*" = all commands);
             None leaves it unset, i.e. the stock default where only ``srvr`` is allowed.
         tick_time: ms (default 500; session timeouts are clamped to [2, 20] ticks).
@@ -71,7 +74,8 @@ class ZooKeeperEnsemble:
         start: start all members and wait for a quorum (one leader) in the constructor.
         timeout: seconds to wait for the quorum.
 
-    Properties: ``members`` (list of ZooKeeperMember, index 0 = myid 1),
+    Properties: ``members`` (list of ZooKeeperMember, index 0 = myid 1; voters first, then
+    observers), ``voters``, ``observers`` (the two parts of ``members``),
     ``connect_string`` ("127.0.0.1:p1,127.0.0.1:p2,..."), ``min_session_timeout_ms``,
     ``max_session_timeout_ms``, ``startup_seconds``.
     Methods: ``member(myid)``, ``leader()``, ``followers()``, ``wait_for_quorum(timeout)``
@@ -79,7 +83,9 @@ class ZooKeeperEnsemble:
     """
 
     def __init__(self, size=3, four_letter_whitelist="*", tick_time=500, jars=None,
-                 start=True, timeout=90.0, host="127.0.0.1"):
+                 start=True, timeout=90.0, host="127.0.0.1", observers=0):
+        if observers and size < 2:
+            raise ValueError("observers need an ensemble of at least 2 voters")
         self.size = size
         self.tick_time = tick_time
         self.four_letter_whitelist = four_letter_whitelist
@@ -89,7 +95,7 @@ class ZooKeeperEnsemble:
         self.dir = rundir.new_dir("zookeeper")
         self.startup_seconds = None
         ports = [dict(client=free_port(host), admin=free_port(host), quorum=free_port(host),
-                      election=free_port(host)) for _ in range(size)]
+                      election=free_port(host)) for _ in range(size + observers)]
         self.members = []
         for i, p in enumerate(ports, start=1):
             mdir = os.path.join(self.dir, f"zk{i}")
@@ -110,15 +116,20 @@ class ZooKeeperEnsemble:
             }
             if four_letter_whitelist is not None:
                 cfg["4lw.commands.whitelist"] = four_letter_whitelist
+            observer = i > size
+            if observer:
+                cfg["peerType"] = "observer"
             if size > 1:
                 with open(os.path.join(data_dir, "myid"), "w") as f:
                     f.write(f"{i}\n")
                 for j, q in enumerate(ports, start=1):
-                    cfg[f"server.{j}"] = f"{host}:{q['quorum']}:{q['election']}"
+                    role = ":observer" if j > size else ""
+                    cfg[f"server.{j}"] = f"{host}:{q['quorum']}:{q['election']}{role}"
             conf = write_properties(os.path.join(mdir, "zoo.cfg"), cfg)
             argv = self.jars.java_argv(QUORUM_MAIN, [conf], mdir,
                                        extra_jvm=["-Dzookeeper.jmx.log4j.disable=true"], heap="128m")
-            ready_modes = ("standalone",) if size == 1 else ("leader", "follower")
+            ready_modes = ("standalone",) if size == 1 else \
+                ("observer",) if observer else ("leader", "follower")
             self.members.append(ZooKeeperMember(
                 i, host, p["client"], p["admin"], p["quorum"], p["election"], data_dir,
                 argv, os.path.join(mdir, "zookeeper.log"), ready_modes))
@@ -137,7 +148,7 @@ class ZooKeeperEnsemble:
 
     def wait_for_quorum(self, timeout=60.0, require_all=False):
         """Wait until exactly one running member is leader (or standalone) and every other
-        running, unpaused member is a follower.  Returns the leader member.  With
+        running, unpaused member is a follower (or observer).  Returns the leader member.  With
         ``require_all``, a member that has exited fails the wait at once."""
         def check():
             for m in self.members:
@@ -146,7 +157,8 @@ class ZooKeeperEnsemble:
             up = [m for m in self.members if m.running and not m.paused]
             modes = {m.myid: m.mode() for m in up}
             leaders = [m for m in up if modes[m.myid] in ("leader", "standalone")]
-            if len(leaders) == 1 and all(v in ("leader", "follower", "standalone") for v in modes.values()):
+            settled = ("leader", "follower", "standalone", "observer")
+            if len(leaders) == 1 and all(v in settled for v in modes.values()):
                 return leaders[0]
             return None
         return wait_until(check, timeout, interval=0.25, what="a ZooKeeper quorum with one leader",
@@ -183,6 +195,14 @@ class ZooKeeperEnsemble:
             if m.running and not m.paused and m.mode() in ("leader", "standalone"):
                 return m
         return None
+
+    @property
+    def voters(self):
+        return self.members[:self.size]
+
+    @property
+    def observers(self):
+        return self.members[self.size:]
 
     def followers(self):
         return [m for m in self.members if m.running and not m.paused and m.mode() == "follower"]

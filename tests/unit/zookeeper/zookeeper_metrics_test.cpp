@@ -124,7 +124,10 @@ TEST(RenderEnsemble, HealthyEnsemble) {
             "streamprobe_zookeeper_ensemble_leaders 1\n"
             "streamprobe_zookeeper_ensemble_members_configured 3\n"
             "streamprobe_zookeeper_ensemble_members_serving 3\n"
+            "streamprobe_zookeeper_ensemble_observers_serving 0\n"
             "streamprobe_zookeeper_ensemble_quorum 1\n"
+            "streamprobe_zookeeper_ensemble_voters_configured 3\n"
+            "streamprobe_zookeeper_ensemble_voters_serving 3\n"
             "streamprobe_zookeeper_ensemble_zxid_spread 2\n");
 }
 
@@ -137,7 +140,45 @@ TEST(RenderEnsemble, QuorumLostAndUnfinishedMembers) {
             "streamprobe_zookeeper_ensemble_leaders 0\n"
             "streamprobe_zookeeper_ensemble_members_configured 3\n"
             "streamprobe_zookeeper_ensemble_members_serving 0\n"
-            "streamprobe_zookeeper_ensemble_quorum 0\n");
+            "streamprobe_zookeeper_ensemble_observers_serving 0\n"
+            "streamprobe_zookeeper_ensemble_quorum 0\n"
+            "streamprobe_zookeeper_ensemble_voters_configured 3\n"
+            "streamprobe_zookeeper_ensemble_voters_serving 0\n");
+}
+
+// 3 voters + 1 observer; the observer and one follower stopped: 2 of 3 voters
+// serve under one leader, which is a quorum (4 members, 2 serving is not the test).
+TEST(RenderEnsemble, ObserversDoNotCountTowardsTheQuorum) {
+  MemberResult leader = Member("a", "leader", 9), follower = Member("b", "follower", 9);
+  MemberResult down = Member("c", "follower", 0, false);
+  MemberResult observer = Member("d", "observer", 0, false);
+  observer.observer = true;  // seen as observer before it stopped
+  for (MemberResult* r : {&leader, &follower}) r->stats->quorum_size = 3;
+  std::vector<const MemberResult*> members = {&leader, &follower, &down, &observer};
+  MetricSet set;
+  RenderEnsemble(members, set);
+  const std::string text = Samples(set);
+  EXPECT_NE(text.find("streamprobe_zookeeper_ensemble_quorum 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("streamprobe_zookeeper_ensemble_voters_configured 3\n"), std::string::npos);
+  EXPECT_NE(text.find("streamprobe_zookeeper_ensemble_voters_serving 2\n"), std::string::npos);
+  EXPECT_NE(text.find("streamprobe_zookeeper_ensemble_members_configured 4\n"), std::string::npos);
+
+  // Without zk_quorum_size (srvr only), the member last seen as observer is not a voter.
+  for (MemberResult* r : {&leader, &follower}) r->stats->quorum_size.reset();
+  MetricSet srvr_only;
+  RenderEnsemble(members, srvr_only);
+  EXPECT_NE(Samples(srvr_only).find("streamprobe_zookeeper_ensemble_quorum 1\n"), std::string::npos);
+  EXPECT_NE(Samples(srvr_only).find("streamprobe_zookeeper_ensemble_voters_configured 3\n"), std::string::npos);
+
+  // A serving observer is counted as such, and the quorum still needs 2 voters.
+  MemberResult serving_observer = Member("d", "observer", 9);
+  serving_observer.observer = true;
+  MemberResult follower_down = Member("b", "follower", 0, false);
+  std::vector<const MemberResult*> one_voter = {&leader, &follower_down, &down, &serving_observer};
+  MetricSet lost;
+  RenderEnsemble(one_voter, lost);
+  EXPECT_NE(Samples(lost).find("streamprobe_zookeeper_ensemble_quorum 0\n"), std::string::npos) << Samples(lost);
+  EXPECT_NE(Samples(lost).find("streamprobe_zookeeper_ensemble_observers_serving 1\n"), std::string::npos);
 }
 
 TEST(RenderEnsemble, TwoLeadersIsNoQuorum) {

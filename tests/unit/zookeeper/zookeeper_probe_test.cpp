@@ -41,6 +41,51 @@ TEST(MemberProbe, WhitelistAllUsesMntrAndRuok) {
   EXPECT_EQ(f.four->asked, (std::vector<std::string>{"srvr", "mntr", "ruok"}));
 }
 
+// Recorded from a real observer (3 voters + 1 observer): mode observer, and the
+// voter count from mntr; once it stops answering it is still known as an observer.
+TEST(MemberProbe, ObserverIsRememberedWhileDown) {
+  auto four = std::make_shared<FakeFourLetterClient>();
+  MemberProbe probe("zk-3.zk:2181", std::nullopt, four, std::make_shared<FakeHttpClient>());
+  const auto deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(1); };
+  four->Reply("srvr", Zk("srvr__observer.txt"));
+  four->Reply("mntr", Zk("mntr__observer.txt"));
+  MemberResult serving = probe.RunRound(deadline());
+  ASSERT_TRUE(serving.status.ok()) << serving.status.detail();
+  EXPECT_EQ(serving.mode, "observer");
+  EXPECT_TRUE(serving.observer);
+  EXPECT_EQ(serving.stats->quorum_size, 3.0);
+  four->replies.clear();  // stopped: refused
+  MemberResult down = probe.RunRound(deadline());
+  EXPECT_EQ(down.status.reason(), Reason::kRefused);
+  EXPECT_TRUE(down.observer);
+  four->Reply("srvr", Zk("srvr__follower.txt"));  // reconfigured as a voter
+  four->Reply("mntr", Zk("mntr__follower.txt"));
+  EXPECT_FALSE(probe.RunRound(deadline()).observer);
+}
+
+TEST(MemberProbe, LeaderWithObserverReportsVotersOnly) {
+  MemberFixture f;
+  f.four->Reply("srvr", Zk("srvr__leader.txt"));
+  f.four->Reply("mntr", Zk("mntr__leader_with_observer.txt"));
+  MemberResult r = f.Run();
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.stats->quorum_size, 3.0);
+  EXPECT_EQ(r.stats->learners, 3.0);  // two followers and the observer
+  EXPECT_FALSE(r.observer);
+}
+
+TEST(MemberProbe, ObserverThroughAdminServer) {
+  MemberFixture f;
+  f.four->Reply("srvr", Zk("srvr__observer.txt"));
+  f.four->Reply("mntr", Zk("mntr__not_whitelisted.txt"));
+  f.http->Answer(200, Zk("commands_monitor__observer.json"));
+  MemberResult r = f.Run(8080);
+  ASSERT_TRUE(r.status.ok()) << r.status.detail();
+  EXPECT_EQ(r.source, "admin_server");
+  EXPECT_EQ(r.mode, "observer");
+  EXPECT_EQ(r.stats->quorum_size, 3.0);
+}
+
 TEST(MemberProbe, StockWhitelistFallsBackToAdminServer) {
   MemberFixture f;
   f.four->Reply("srvr", Zk("srvr__follower.txt"));
