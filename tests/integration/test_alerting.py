@@ -31,23 +31,18 @@ Only the `for:` durations are shortened (to 2 s) in a temporary copy of the rule
 expressions, labels and annotations are the shipped ones. Needs prometheus and
 prometheus-alertmanager (Debian packages) and STREAMPROBE_BIN.
 """
-import http.server
 import json
 import pathlib
-import re
-import shutil
-import subprocess
 import sys
-import threading
 import time
 import urllib.parse
-import urllib.request
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "sim"))
 
+from harness.alerting import AlertStack, am_alerts, get_json, prom_value, tool  # noqa: E402
 from harness.ports import free_port  # noqa: E402
 from harness.connect import ConnectCluster  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
@@ -60,16 +55,12 @@ UNRESOLVABLE = ["doris-fe-0.doris-fe.data-platform.svc.invalid:8030",
 UNRESOLVABLE_BE = "doris-be-0.doris-be.data-platform.svc.invalid:8040"
 
 
-def binary(name):
-    path = shutil.which(name)
-    if not path:
-        pytest.skip(f"{name} not installed")
-    return path
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as resp:
-        return json.loads(resp.read().decode())
+def stack_for(tmp, address):
+    try:
+        tool("prometheus"), tool("prometheus-alertmanager")
+    except FileNotFoundError as e:
+        pytest.skip(str(e))
+    return AlertStack(tmp, address)
 
 
 def wait(what, check, timeout=60, interval=0.5):
@@ -84,128 +75,6 @@ def wait(what, check, timeout=60, interval=0.5):
             last = e
         time.sleep(interval)
     pytest.fail(f"timed out waiting for {what}; last: {last}")
-
-
-class Server:
-    """A process with its log in `dir`, stopped by stop()."""
-
-    def __init__(self, argv, log):
-        self.log = log
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-class WebhookReceiver:
-    """Alertmanager's receivers all post here: every notification (the webhook JSON,
-    version 4) is kept in arrival order. Stopped by stop()."""
-
-    def __init__(self):
-        self.notifications = []
-        self._lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver._lock:
-                    receiver.notifications.append(json.loads(body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @staticmethod
-    def key(labels):
-        """(alertname, subject): the broker id, connector[/task] or Flink job the alert is
-        about, else its target."""
-        if labels.get("broker_id"):
-            return labels["alertname"], labels["broker_id"]
-        if labels.get("connector"):
-            task = labels.get("task")
-            return labels["alertname"], labels["connector"] + (f"/{task}" if task else "")
-        return labels["alertname"], labels.get("flink_job") or labels.get("target", "")
-
-    def firing(self, cluster):
-        """Keys (see key()) of every alert notified as firing for `cluster`."""
-        with self._lock:
-            posts = list(self.notifications)
-        return {self.key(a["labels"]) for post in posts for a in post["alerts"]
-                if a["status"] == "firing" and a["labels"].get("cluster") == cluster}
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class AlertStack:
-    """Prometheus (shipped rules, `for:` shortened to 2 s, 1 s scrape and evaluation,
-    honor_labels like the shipped ServiceMonitor) scraping one streamprobe, sending to
-    an Alertmanager with the shipped config: routes and inhibitions as shipped, every
-    receiver posting to one WebhookReceiver, group_wait and group_interval shortened to
-    1 s. Use as a context manager; as a dict it gives "am", "prom", "tmp", "webhook"."""
-
-    def __init__(self, tmp, streamprobe_address):
-        self.tmp = tmp
-        self.address = streamprobe_address
-
-    def __enter__(self):
-        tmp = self.tmp
-        self.webhook = WebhookReceiver()
-        rules = tmp / "rules"
-        rules.mkdir()
-        for path in (ROOT / "rules").glob("*.rules.yml"):
-            (rules / path.name).write_text(
-                re.sub(r"(?m)^(\s+for: )\S+$", r"\g<1>2s", path.read_text()))
-        am_port, prom_port = free_port(), free_port()
-        am_config = (ROOT / "deploy" / "alertmanager" / "alertmanager.yml").read_text()
-        am_config = re.sub(r"url: http://\S+", f"url: {self.webhook.url}", am_config)
-        am_config = re.sub(r"(?m)^(\s+group_(wait|interval): )\S+$", r"\g<1>1s", am_config)
-        (tmp / "alertmanager.yml").write_text(am_config)
-        self.am = Server([binary("prometheus-alertmanager"), f"--config.file={tmp / 'alertmanager.yml'}",
-                          f"--storage.path={tmp / 'am-data'}",
-                          f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address="],
-                         tmp / "alertmanager.log")
-        (tmp / "prometheus.yml").write_text(f"""
-global: {{scrape_interval: 1s, evaluation_interval: 1s}}
-rule_files: ["{rules}/*.rules.yml"]
-alerting:
-  alertmanagers: [{{static_configs: [{{targets: ["127.0.0.1:{am_port}"]}}]}}]
-scrape_configs:
-  - job_name: streamprobe
-    honor_labels: true
-    static_configs: [{{targets: ["{self.address}"]}}]
-""")
-        self.prom = Server([binary("prometheus"), f"--config.file={tmp / 'prometheus.yml'}",
-                            f"--storage.tsdb.path={tmp / 'prom-data'}",
-                            f"--web.listen-address=127.0.0.1:{prom_port}"], tmp / "prometheus.log")
-        am_url, prom_url = f"http://127.0.0.1:{am_port}", f"http://127.0.0.1:{prom_port}"
-        try:
-            wait("alertmanager ready", lambda: urllib.request.urlopen(f"{am_url}/-/ready", timeout=1))
-            wait("prometheus ready", lambda: urllib.request.urlopen(f"{prom_url}/-/ready", timeout=1))
-            wait("first scrape", lambda: any(
-                t["health"] == "up"
-                for t in get_json(f"{prom_url}/api/v1/targets")["data"]["activeTargets"]))
-        except BaseException:
-            self.__exit__()
-            raise
-        return {"am": am_url, "prom": prom_url, "tmp": tmp, "webhook": self.webhook}
-
-    def __exit__(self, *exc):
-        self.prom.stop()
-        self.am.stop()
-        self.webhook.stop()
 
 
 @pytest.fixture(scope="module")
@@ -266,15 +135,10 @@ clusters:
         pytest.skip("streamprobe binary not found: set STREAMPROBE_BIN")
     sp = Streamprobe(config)
     try:
-        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+        with stack_for(tmp, f"{sp.host}:{sp.port}") as stack:
             yield stack
     finally:
         sp.stop()
-
-
-def am_alerts(stack, cluster):
-    return [a for a in get_json(f"{stack['am']}/api/v2/alerts")
-            if a["labels"].get("cluster") == cluster]
 
 
 def by_key(alerts):
@@ -393,7 +257,7 @@ clusters:
       be: ["{UNRESOLVABLE_BE}"]
 """)
         stop.append(sp)
-        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+        with stack_for(tmp, f"{sp.host}:{sp.port}") as stack:
             yield stack, expected
     finally:
         for server in reversed(stop):
@@ -492,17 +356,11 @@ clusters:
       members: {members}
 """)
         stop.append(sp)
-        with AlertStack(tmp, f"{sp.host}:{sp.port}") as stack:
+        with stack_for(tmp, f"{sp.host}:{sp.port}") as stack:
             yield stack, zk
     finally:
         for server in reversed(stop):
             server.stop()
-
-
-def prom_value(stack, expr):
-    result = get_json(f"{stack['prom']}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
-    values = result["data"]["result"]
-    return float(values[0]["value"][1]) if values else None
 
 
 def test_zookeeper_quorum_loss_pages_once(zk_quorum):

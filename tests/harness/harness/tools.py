@@ -32,6 +32,8 @@ MAIN_CLASSES = {
     "metadata-quorum": {3: "org.apache.kafka.tools.MetadataQuorumCommand",
                         4: "org.apache.kafka.tools.MetadataQuorumCommand"},
     "get-offsets": {3: "org.apache.kafka.tools.GetOffsetShell", 4: "org.apache.kafka.tools.GetOffsetShell"},
+    # kafka-configs.sh runs the Scala class in both lines
+    "configs": {3: "kafka.admin.ConfigCommand", 4: "kafka.admin.ConfigCommand"},
 }
 
 

@@ -1,0 +1,372 @@
+"""The scenario catalogue, end to end: each fault injected into real systems (or the
+Doris/Flink/Schema Registry simulators) while the real streamprobe binary is scraped by a
+real Prometheus with the shipped rules and a real Alertmanager with the shipped routes and
+inhibitions; the assertion is the **exact set of notifications** at a webhook receiver
+(alertname + the subject: broker id, connector/task, Flink job or target).
+
+Two platform clusters in one streamprobe:
+  * "platform": ZooKeeper (3 voters + 1 observer), Kafka 3.9 in ZooKeeper mode (brokers
+    1-3, expected, topic `orders` RF 3, topic `scratch` RF 1 on broker 3, a canary topic),
+    Kafka Connect (2 workers, a FileStream source running).
+  * "edge": the Schema Registry, Doris (3 FE, 3 BE) and Flink simulators.
+
+Durations: every shipped `for:` divided by 20 (1m -> 3s, 5m -> 15s), scrape and
+evaluation every 1 s, probes every 1 s, group_wait/group_interval 1 s. With the shipped
+settings each notification takes `for` plus up to two scrape intervals plus group_wait
+(10 s critical, 30 s otherwise); the ratios between the rules are kept, so the same
+alerts win the same races (a broker's stale registration pages before its
+under-replication would).
+
+Order: the platform must be quiet first; while the "edge" scenarios run, the platform is
+watched for STREAMPROBE_QUIET_MINUTES (default 5) and must notify nothing but
+StreamprobeWatchdog; then the platform's own scenarios, each healed and quiet again
+before the next. Needs prometheus, prometheus-alertmanager (Debian packages) and
+STREAMPROBE_BIN.
+"""
+import json
+import os
+import pathlib
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "sim"))
+
+from harness.alerting import AlertStack, WebhookReceiver, am_alerts, prom_value, tool  # noqa: E402
+from harness.connect import ConnectCluster  # noqa: E402
+from harness.kafka import KafkaZkCluster  # noqa: E402
+from harness.streamprobe import Streamprobe, default_binary  # noqa: E402
+from harness.tools import KafkaTools  # noqa: E402
+from harness.wait import wait_until  # noqa: E402
+from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
+from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
+
+QUIET_MINUTES = float(os.environ.get("STREAMPROBE_QUIET_MINUTES", "5"))
+FOR_DIVISOR = 20
+HOLD_S = 8  # after the wanted set arrived: several evaluation and group intervals
+CANARY = "streamprobe-canary"
+WATCHDOG = ("StreamprobeWatchdog", "")
+
+
+class Platform:
+    """Everything the module started, and the scenario steps over its alert stack."""
+
+    def __init__(self, stack, zk, kafka, connect, tools, registry, doris, flink):
+        self.stack, self.webhook = stack, stack["webhook"]
+        self.zk, self.kafka, self.connect, self.tools = zk, kafka, connect, tools
+        self.registry, self.doris, self.flink = registry, doris, flink
+        self.quiet_from = None  # (webhook mark, monotonic time) of the quiet watch
+
+    def alerts(self, cluster):
+        return {WebhookReceiver.key(a["labels"]): a["status"]["state"] for a in am_alerts(self.stack, cluster)}
+
+    def wait_quiet(self, cluster, timeout=180):
+        """No alert of `cluster` in Alertmanager (active or suppressed) for 3 s."""
+        since = [None]
+
+        def quiet():
+            if self.alerts(cluster):
+                since[0] = None
+                return False
+            since[0] = since[0] or time.monotonic()
+            return time.monotonic() - since[0] >= 3
+        wait_until(quiet, timeout, interval=0.5, what=f"cluster {cluster} quiet",
+                   describe=lambda: f"alerts: {self.alerts(cluster)}")
+
+    def expect(self, cluster, inject, want, timeout=90, suppressed=()):
+        """Inject a fault; the receiver must get exactly `want` (keys) for `cluster`,
+        and nothing more over HOLD_S; `suppressed` keys must exist in Alertmanager as
+        suppressed (evaluated, inhibited)."""
+        mark = self.webhook.mark()
+        inject()
+        wait_until(lambda: want <= self.webhook.firing(cluster, mark), timeout, interval=0.5,
+                   what=f"notifications {sorted(want)}",
+                   describe=lambda: f"notified: {sorted(self.webhook.firing(cluster, mark))}; "
+                                    f"alertmanager: {self.alerts(cluster)}")
+        if suppressed:
+            wait_until(lambda: all(self.alerts(cluster).get(k) == "suppressed" for k in suppressed),
+                       30, interval=0.5, what=f"suppressed {sorted(suppressed)}",
+                       describe=lambda: f"alertmanager: {self.alerts(cluster)}")
+        end = time.monotonic() + HOLD_S
+        while time.monotonic() < end:
+            extra = self.webhook.firing(cluster, mark) - want
+            assert not extra, f"notified beyond {sorted(want)}: {sorted(extra)}"
+            time.sleep(0.5)
+        return mark
+
+
+def host_pattern(kafka):
+    """expected_brokers.host_pattern for the harness's hosts (127.0.0.<base><id>)."""
+    pattern = kafka.broker(1).host[:-1] + "{id}"
+    assert all(pattern.replace("{id}", str(b.broker_id)) == b.host for b in kafka.brokers)
+    return pattern
+
+
+def streamprobe_config(zk, kafka, connect, registry, doris, flink, password_file):
+    fe = [u.removeprefix("http://") for u in doris.fe_urls]
+    be = [u.removeprefix("http://") for u in doris.be_urls]
+    return f"""
+defaults: {{interval: 1s, timeout: 900ms}}
+clusters:
+  - name: platform
+    zookeeper:
+      members: {json.dumps([m.address for m in zk.members])}
+    kafka:
+      bootstrap: {json.dumps(kafka.bootstrap_servers.split(","))}
+      zookeeper: {{connect: "{zk.connect_string}", chroot: /kafka}}
+      expected_brokers: {{ids: [1, 2, 3], host_pattern: "{host_pattern(kafka)}"}}
+      canary: {{topic: {CANARY}}}
+    kafka_connect:
+      workers: {json.dumps([w.url for w in connect.workers])}
+  - name: edge
+    schema_registry:
+      urls: ["{registry.url}"]
+    doris:
+      fe: {json.dumps(fe)}
+      be: {json.dumps(be)}
+      basic_auth: {{user: root, password: {{file: {password_file}}}}}
+    flink:
+      jobmanager: {flink.url}
+      expected_jobs: [orders-etl]
+      checkpoint_stale_after: 10m
+"""
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    try:
+        default_binary()
+        tool("prometheus"), tool("prometheus-alertmanager")
+    except FileNotFoundError as e:
+        pytest.skip(str(e))
+    tmp = tmp_path_factory.mktemp("catalogue")
+    stop = []
+    try:
+        registry = SchemaRegistrySim()
+        stop.append(registry.__enter__())
+        doris = DorisSim(fe=3, be=3)
+        stop.append(doris.__enter__())
+        flink = FlinkSim()
+        stop.append(flink.__enter__())
+        zk = ZooKeeperEnsemble(size=3, observers=1)
+        stop.append(zk)
+        kafka = KafkaZkCluster(zk, brokers=3, chroot="/kafka", name="catalogue")
+        stop.append(kafka)
+        tools = KafkaTools(kafka.bootstrap_servers)
+        tools.create_topic("orders", partitions=3, replication_factor=3, configs={"min.insync.replicas": 2})
+        tools.create_topic("scratch", partitions=1, replica_assignment="3")
+        tools.create_topic(CANARY, partitions=1, replication_factor=3)
+        connect = ConnectCluster(kafka.bootstrap_servers, workers=2)
+        stop.append(connect)
+        source = os.path.join(connect.files_dir, "orders.txt")
+        pathlib.Path(source).write_text("order-1\norder-2\n")
+        connect.create_file_source("orders-file-source", source, "orders")
+        connect.wait_task_state("orders-file-source", 0, "RUNNING")
+        password = tmp / "doris-password"
+        password.write_text("")
+        sp = Streamprobe(streamprobe_config(zk, kafka, connect, registry, doris, flink, password))
+        stop.append(sp)
+        alert_stack = AlertStack(tmp, f"{sp.host}:{sp.port}", for_divisor=FOR_DIVISOR)
+        stack = alert_stack.__enter__()
+        stop.append(type("StackStop", (), {"stop": lambda self: alert_stack.__exit__()})())
+        p = Platform(stack, zk, kafka, connect, tools, registry, doris, flink)
+        wait_until(lambda: prom_value(stack, 'min(streamprobe_probe_success{cluster=~"platform|edge"})') == 1,
+                   180, interval=1, what="every target succeeding",
+                   describe=lambda: str(prom_value(stack, 'count(streamprobe_probe_success == 0)')))
+        p.wait_quiet("platform")
+        p.wait_quiet("edge")
+        yield p
+    finally:
+        for server in reversed(stop):
+            server.stop()
+
+
+def heal(step, p, cluster):
+    """Run `step`, then wait for `cluster` to be quiet again."""
+    step()
+    p.wait_quiet(cluster)
+
+
+# ------------------------------------------------------------ the quiet watch begins
+def test_00_healthy_platform_watch_begins(platform):
+    platform.quiet_from = (platform.webhook.mark(), time.monotonic())
+    assert not platform.alerts("platform")
+
+
+# ------------------------------------------------------------ "edge" (simulators)
+def test_10_schema_registry_down(platform):
+    p = platform
+    try:
+        p.expect("edge", lambda: p.registry.set_scenario(html=True, html_status=503),
+                 {("SchemaRegistryDown", p.registry.url)})
+    finally:
+        heal(p.registry.reset, p, "edge")
+
+
+def test_11_doris_master_lost(platform):
+    p = platform
+    try:
+        p.expect("edge", lambda: p.doris.set_scenario(masters=[]), {("DorisNoMaster", "")})
+    finally:
+        heal(p.doris.reset, p, "edge")
+
+
+def test_11b_doris_backend_heartbeat_stale(platform):
+    p = platform
+    be = p.doris.be_urls[1].removeprefix("http://")
+    try:
+        p.expect("edge", lambda: p.doris.set_scenario(stale_heartbeat_bes=[1]),
+                 {("DorisBackendHeartbeatStale", be)})
+    finally:
+        heal(p.doris.reset, p, "edge")
+
+
+def test_12_flink_checkpoint_stale(platform):
+    p = platform
+    try:
+        p.expect("edge", lambda: p.flink.set_scenario(jobs=[{"name": "orders-etl", "checkpoint_age_s": 3600}]),
+                 {("FlinkCheckpointStale", "orders-etl")})
+    finally:
+        heal(p.flink.reset, p, "edge")
+
+
+def test_12b_flink_job_restarting(platform):
+    p = platform
+    try:
+        p.expect("edge", lambda: p.flink.set_scenario(jobs=[{"name": "orders-etl", "state": "RESTARTING"}]),
+                 {("FlinkJobNotRunning", "orders-etl")})
+    finally:
+        heal(p.flink.reset, p, "edge")
+
+
+def test_13_own_target_timing_out(platform):
+    """The JobManager hangs: streamprobe's flink target times out; the target's alert
+    pages with reason timeout, the job alerts that follow from it are inhibited."""
+    p = platform
+    try:
+        p.expect("edge", lambda: p.flink.set_scenario(hang=True), {("FlinkJobManagerDown", p.flink.url.removeprefix("http://"))})
+        alert = next(a for a in am_alerts(p.stack, "edge") if a["labels"]["alertname"] == "FlinkJobManagerDown")
+        assert alert["labels"]["reason"] == "timeout"
+    finally:
+        heal(p.flink.reset, p, "edge")
+
+
+# ------------------------------------------------------------ the quiet watch ends
+def test_14_healthy_platform_notifies_nothing_but_the_watchdog(platform):
+    p = platform
+    assert p.quiet_from, "the watch did not begin"
+    mark, began = p.quiet_from
+    remaining = QUIET_MINUTES * 60 - (time.monotonic() - began)
+    end = time.monotonic() + max(0.0, remaining)
+    while time.monotonic() < end:
+        assert not p.webhook.firing("platform", mark), sorted(p.webhook.firing("platform", mark))
+        time.sleep(1)
+    assert not p.webhook.firing("platform", mark)
+    assert WATCHDOG in p.webhook.firing(None, mark)
+
+
+# ------------------------------------------------------------ "platform" (real systems)
+def test_04_zookeeper_observer_stopped(platform):
+    """An observer does not vote: its loss is a member alert (warning), no quorum page."""
+    p = platform
+    observer = p.zk.observers[0]
+    try:
+        p.expect("platform", observer.stop, {("ZookeeperMemberDown", observer.address)})
+        assert prom_value(p.stack, 'streamprobe_zookeeper_ensemble_quorum{cluster="platform"}') == 1
+    finally:
+        heal(lambda: (observer.start(wait=False), p.zk.wait_for_quorum(90, require_all=True)), p, "platform")
+
+
+def test_03_zookeeper_leader_loss_reelects_without_a_page(platform):
+    p = platform
+    leader = p.zk.leader()
+    try:
+        p.expect("platform", leader.kill9, {("ZookeeperMemberDown", leader.address)})
+        assert p.zk.leader() not in (None, leader)
+    finally:
+        heal(lambda: (leader.start(wait=False), p.zk.wait_for_quorum(90, require_all=True)), p, "platform")
+
+
+def test_02_05_broker_killed_stale_then_missing_and_rf1_offline(platform):
+    """kill -9 broker 3: within the ZooKeeper session timeout its registration is stale
+    (registered, endpoint dead), then missing; the RF=1 topic on it goes offline; the
+    under-replication of `orders` is inhibited by the broker alerts (rule 1b)."""
+    p = platform
+    broker = p.kafka.broker(3)
+    want = {("KafkaBrokerRegistrationStale", "3"), ("KafkaExpectedBrokerMissing", "3"),
+            ("KafkaOfflinePartitions", "")}
+    try:
+        mark = p.expect("platform", broker.kill9, want, timeout=120,
+                        suppressed={("KafkaUnderReplicatedPartitions", "")})
+        assert ("KafkaBrokerRegistrationStale", "3") in p.webhook.firing("platform", mark)
+    finally:
+        def restart():
+            p.kafka.wait_broker_unregistered(3, timeout=60)
+            broker.start(wait=False)
+            p.kafka.wait_ready([3])
+        heal(restart, p, "platform")
+
+
+def test_08_connector_task_failed(platform):
+    """A sink whose file cannot be opened: the task alert with connector and task labels;
+    the connector itself runs and the `connectors` target succeeds (no cluster alert)."""
+    p = platform
+    name = "orders-file-sink"
+
+    def create():
+        p.connect.rest("PUT", f"/connectors/{name}/config", {
+            "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+            "tasks.max": "1", "topics": "orders", "file": "/nonexistent-dir/orders.out"})
+    try:
+        p.expect("platform", create, {("KafkaConnectTaskFailed", f"{name}/0")})
+    finally:
+        heal(lambda: p.connect.rest("DELETE", f"/connectors/{name}"), p, "platform")
+
+
+def test_09_connect_worker_killed(platform):
+    """The worker alert only: its tasks move to the other worker (the unassigned-tasks
+    alert, if it fires during the rebalance delay, is inhibited by rule 5)."""
+    p = platform
+    worker = p.connect.workers[1]
+    try:
+        p.expect("platform", worker.kill9, {("KafkaConnectWorkerDown", worker.url)})
+        p.connect.wait_task_state("orders-file-source", 0, "RUNNING", timeout=60)
+    finally:
+        heal(lambda: worker.start(wait=True), p, "platform")
+
+
+def test_07_canary_failing(platform):
+    """The canary topic refuses every message (max.message.bytes=1): only the canary
+    alert; brokers, partitions and groups are fine."""
+    p = platform
+
+    def limit(value):
+        return lambda: p.tools.run("configs", ["--bootstrap-server", p.tools.bootstrap, "--alter",
+                                               "--entity-type", "topics", "--entity-name", CANARY,
+                                               "--add-config" if value else "--delete-config",
+                                               f"max.message.bytes={value}" if value else "max.message.bytes"])
+    try:
+        p.expect("platform", limit(1), {("KafkaCanaryFailing", "")})
+    finally:
+        heal(limit(None), p, "platform")
+
+
+def test_03b_zookeeper_quorum_lost_pages_once(platform):
+    """Two of three voters stopped (the observer and one follower keep running): one
+    critical page; the member alerts and every Kafka registration alert are inhibited."""
+    p = platform
+    leader = p.zk.leader()
+    follower = next(m for m in p.zk.followers())
+    stopped = [leader, follower]
+    try:
+        p.expect("platform", lambda: [m.stop() for m in stopped], {("ZookeeperQuorumLost", "")},
+                 suppressed={("ZookeeperMemberDown", leader.address), ("ZookeeperMemberDown", follower.address)})
+    finally:
+        def restart():
+            for m in stopped:
+                m.start(wait=False)
+            p.zk.wait_for_quorum(90, require_all=True)
+            p.kafka.wait_ready()
+        heal(restart, p, "platform")
