@@ -160,7 +160,11 @@ std::size_t VotersConfigured(std::span<const MemberResult* const> members) {
       reported = std::max(reported.value_or(0), *r->stats->quorum_size);
     }
   }
-  return reported && *reported >= 1 ? static_cast<std::size_t>(*reported) : not_observers;
+  // A reported count is used only when plausible (a member may send anything; a
+  // double outside size_t's range would also make the cast undefined).
+  constexpr double kMaxVoters = 1000;
+  const bool plausible = reported && *reported >= 1 && *reported <= kMaxVoters;
+  return plausible ? static_cast<std::size_t>(*reported) : not_observers;
 }
 
 void RenderEnsemble(std::span<const MemberResult* const> members, MetricSet& out) {

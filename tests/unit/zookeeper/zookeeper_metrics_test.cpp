@@ -181,6 +181,17 @@ TEST(RenderEnsemble, ObserversDoNotCountTowardsTheQuorum) {
   EXPECT_NE(Samples(lost).find("streamprobe_zookeeper_ensemble_observers_serving 1\n"), std::string::npos);
 }
 
+TEST(RenderEnsemble, ImplausibleQuorumSizeIsIgnored) {
+  MemberResult a = Member("a", "leader", 1), b = Member("b", "follower", 1), c = Member("c", "follower", 1);
+  a.stats->quorum_size = 1e300;
+  b.stats->quorum_size = -5;
+  std::vector<const MemberResult*> members = {&a, &b, &c};
+  MetricSet set;
+  RenderEnsemble(members, set);
+  EXPECT_NE(Samples(set).find("streamprobe_zookeeper_ensemble_voters_configured 3\n"), std::string::npos);
+  EXPECT_NE(Samples(set).find("streamprobe_zookeeper_ensemble_quorum 1\n"), std::string::npos);
+}
+
 TEST(RenderEnsemble, TwoLeadersIsNoQuorum) {
   MemberResult a = Member("a", "leader", 1), b = Member("b", "leader", 1), c = Member("c", "follower", 1);
   std::vector<const MemberResult*> members = {&a, &b, &c};
