@@ -75,10 +75,10 @@ class Platform:
         wait_until(quiet, timeout, interval=0.5, what=f"cluster {cluster} quiet",
                    describe=lambda: f"alerts: {self.alerts(cluster)}")
 
-    def expect(self, cluster, inject, want, timeout=90, suppressed=()):
+    def expect(self, cluster, inject, want, timeout=90, suppressed=(), allowed=()):
         """Inject a fault; the receiver must get exactly `want` (keys) for `cluster`,
-        and nothing more over HOLD_S; `suppressed` keys must exist in Alertmanager as
-        suppressed (evaluated, inhibited)."""
+        and nothing more over HOLD_S except `allowed` (a race the scenario may or may
+        not win); `suppressed` keys must exist in Alertmanager as suppressed."""
         mark = self.webhook.mark()
         inject()
         wait_until(lambda: want <= self.webhook.firing(cluster, mark), timeout, interval=0.5,
@@ -91,7 +91,7 @@ class Platform:
                        describe=lambda: f"alertmanager: {self.alerts(cluster)}")
         end = time.monotonic() + HOLD_S
         while time.monotonic() < end:
-            extra = self.webhook.firing(cluster, mark) - want
+            extra = self.webhook.firing(cluster, mark) - want - set(allowed)
             assert not extra, f"notified beyond {sorted(want)}: {sorted(extra)}"
             time.sleep(0.5)
         return mark
@@ -295,12 +295,13 @@ def test_02_05_broker_killed_stale_then_missing_and_rf1_offline(platform):
     under-replication of `orders` is inhibited by the broker alerts (rule 1b)."""
     p = platform
     broker = p.kafka.broker(3)
-    want = {("KafkaBrokerRegistrationStale", "3"), ("KafkaExpectedBrokerMissing", "3"),
-            ("KafkaOfflinePartitions", "")}
+    want = {("KafkaExpectedBrokerMissing", "3"), ("KafkaOfflinePartitions", "")}
     try:
-        mark = p.expect("platform", broker.kill9, want, timeout=120,
-                        suppressed={("KafkaUnderReplicatedPartitions", "")})
-        assert ("KafkaBrokerRegistrationStale", "3") in p.webhook.firing("platform", mark)
+        # Stale pages only when the old session outlives its `for` plus a group_wait
+        # (10 s session timeout here; on a loaded machine it may not): allowed, not required.
+        # The stale state itself is proved on the real system in test_kafka.py.
+        p.expect("platform", broker.kill9, want, timeout=120, allowed={("KafkaBrokerRegistrationStale", "3")},
+                 suppressed={("KafkaUnderReplicatedPartitions", "")})
     finally:
         def restart():
             p.kafka.wait_broker_unregistered(3, timeout=60)
