@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -85,6 +86,25 @@ TEST(ZkSession, DestroyWithCallsInFlightIsSafe) {
     auto r = zk->Get("/a", Clock::now() + 50ms);
     EXPECT_FALSE(r.ok());
   }  // completions of the abandoned calls run after the caller gave up
+}
+
+// Each open handle holds a socket and the client's wake-up pipe: sessions
+// destroyed with calls pending must give every descriptor back (a handle that
+// is never zookeeper_close()d would keep them, and its threads, forever).
+std::size_t OpenDescriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+TEST(ZkSession, ClosedSessionsLeaveNoDescriptors) {
+  SilentServer server;
+  const std::size_t before = OpenDescriptors();
+  for (int i = 0; i < 5; ++i) {
+    auto zk = NewZkSession("127.0.0.1:" + std::to_string(server.port()), 4000ms);
+    EXPECT_FALSE(zk->Children("/brokers/ids", Clock::now() + 100ms).ok());
+  }
+  EXPECT_EQ(OpenDescriptors(), before);
 }
 
 }  // namespace
