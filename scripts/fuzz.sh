@@ -24,11 +24,12 @@ cmake -S . -B "$build_dir" -G Ninja -DSTREAMPROBE_FUZZ=ON -DBUILD_TESTING=OFF \
 cmake --build "$build_dir" -j "$(nproc)" --target fuzz_targets
 
 # Seed folders of one target: its backend's fixtures and its own seeds. The
-# registration znodes Kafka writes are recorded under both kafka and zookeeper.
+# registration znodes Kafka writes are recorded under both kafka and zookeeper;
+# the KRaft quorum answers (kafka_kraft) are parsed by the kafka target.
 seed_dirs() {
   local target="$1"
   local dirs=("tests/fixtures/$target" "tests/fuzz/seeds/$target")
-  [ "$target" = kafka ] && dirs+=(tests/fixtures/zookeeper)
+  [ "$target" = kafka ] && dirs+=(tests/fixtures/zookeeper tests/fixtures/kafka_kraft)
   [ "$target" = config ] && dirs+=(deploy/examples)
   local d
   for d in "${dirs[@]}"; do [ -d "$d" ] && echo "$d"; done

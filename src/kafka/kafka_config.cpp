@@ -96,6 +96,27 @@ void DecodeZookeeper(Decoder& section, KafkaConfig& cfg) {
   cfg.zookeeper = z;
 }
 
+void DecodeKraft(Decoder& section, KafkaConfig& cfg) {
+  if (!section.Has("kraft")) return;
+  Decoder kraft = section.Child("kraft");
+  if (!kraft.Has("controllers")) {
+    kraft.Error("controllers", "is required (a list of controller listener host:port)");
+  }
+  cfg.kraft.controllers = kraft.AddressList("controllers", "controller listeners are host:port");
+  if (kraft.Has("controllers") && cfg.kraft.controllers.empty()) {
+    kraft.Error("controllers", "must list at least one host:port");
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < cfg.kraft.controllers.size(); ++i) {
+    const std::string field = "controllers[" + std::to_string(i) + "]";
+    std::string host;
+    int port = 0;
+    if (!SplitHostPort(cfg.kraft.controllers[i], &host, &port)) kraft.Error(field, "must be host:port");
+    if (!seen.insert(cfg.kraft.controllers[i]).second) kraft.Error(field, "repeats " + cfg.kraft.controllers[i]);
+  }
+  kraft.Finish();
+}
+
 void DecodeExpected(Decoder& section, KafkaConfig& cfg) {
   Decoder ex = section.Child("expected_brokers");
   for (long long id : ex.IntList("ids", 0, INT_MAX)) cfg.expected.ids.push_back(static_cast<int>(id));
@@ -178,6 +199,7 @@ KafkaConfig DecodeKafkaConfig(Decoder& section, const ClusterContext& cluster) {
   cfg.schedule = ReadSchedule(section, cluster);
   DecodeBootstrap(section, cfg);
   DecodeZookeeper(section, cfg);
+  DecodeKraft(section, cfg);
   DecodeExpected(section, cfg);
   DecodeGroups(section, cfg);
   DecodeCanary(section, cfg);

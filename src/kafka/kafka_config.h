@@ -39,6 +39,12 @@ struct ConsumerGroupConfig {
   OffsetsSource offsets_source = OffsetsSource::kAdminApi;
 };
 
+// The KRaft controller quorum: controller listener endpoints to probe (the
+// controller.quorum.bootstrap.servers list). Empty: the quorum is not probed.
+struct KraftConfig {
+  std::vector<std::string> controllers;  // "host:port", PLAINTEXT controller listeners
+};
+
 struct CanaryConfig {
   std::string topic;  // "" = no canary
   int partition = 0;
@@ -48,6 +54,7 @@ struct KafkaConfig {
   Schedule schedule{Millis(15000), Millis(5000)};
   std::vector<std::string> bootstrap;  // "host:port"
   std::optional<ZkConfig> zookeeper;
+  KraftConfig kraft;
   ExpectedBrokers expected;
   ConsumerGroupConfig groups;
   CanaryConfig canary;

@@ -91,13 +91,13 @@ std::string BuildApiVersionsRequest(std::int32_t correlation_id, std::string_vie
   return out + body;
 }
 
-Result<std::int32_t> ParseResponseSize(std::string_view four_bytes) {
+Result<std::int32_t> ParseResponseSize(std::string_view four_bytes, std::size_t max_bytes) {
   Reader r(four_bytes);
   std::int32_t size = 0;
   if (four_bytes.size() != 4 || !r.Int32(&size)) {
     return Result<std::int32_t>::Fail(Reason::kBadPayload, "short size prefix");
   }
-  if (size < 6 || static_cast<std::size_t>(size) > kMaxApiVersionsResponse) {
+  if (size < 6 || static_cast<std::size_t>(size) > max_bytes) {
     return Result<std::int32_t>::Fail(Reason::kBadPayload,
                                       "response size " + std::to_string(size) + " out of range");
   }
@@ -119,7 +119,17 @@ Result<ApiVersionsResponse> ParseApiVersionsResponse(std::string_view body) {
   if (out.api_count < 0 || static_cast<std::size_t>(out.api_count) * 6 != r.left()) {
     return R::Fail(Reason::kBadPayload, "ApiVersions array length inconsistent with size");
   }
+  out.apis.resize(static_cast<std::size_t>(out.api_count));
+  for (ApiRange& api : out.apis) {
+    (void)(r.Int16(&api.key) && r.Int16(&api.min) && r.Int16(&api.max));  // sizes checked above
+  }
   return R::Of(out);
+}
+
+bool Supports(const ApiVersionsResponse& response, std::int16_t api_key, std::int16_t version) {
+  return std::any_of(response.apis.begin(), response.apis.end(), [&](const ApiRange& api) {
+    return api.key == api_key && api.min <= version && version <= api.max;
+  });
 }
 
 bool ParseEndpoint(std::string_view endpoint, std::string* host, int* port) {

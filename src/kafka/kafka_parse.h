@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
 
@@ -22,17 +23,27 @@ ClusterMeta ConvertMetadata(const rd_kafka_metadata_t& md, std::string cluster_i
 // int16 api_key, int16 api_version, int32 correlation_id, int16-length client_id.
 std::string BuildApiVersionsRequest(std::int32_t correlation_id, std::string_view client_id);
 
+// One entry of an ApiVersions answer: the versions of one API the server accepts.
+struct ApiRange {
+  std::int16_t key = 0, min = 0, max = 0;
+};
+
 struct ApiVersionsResponse {
   std::int32_t correlation_id = 0;
   std::int16_t error_code = 0;
   std::int32_t api_count = 0;  // entries in the api_versions array
+  std::vector<ApiRange> apis;  // those entries, in the server's order
 };
+
+// True when the answer lists `api_key` with `version` inside its range.
+bool Supports(const ApiVersionsResponse& response, std::int16_t api_key, std::int16_t version);
 
 // Largest ApiVersions response accepted (real ones are ~0.5 KiB).
 inline constexpr std::size_t kMaxApiVersionsResponse = 64 * 1024;
 
-// Parses the 4-byte size prefix; kBadPayload if negative or above the cap.
-Result<std::int32_t> ParseResponseSize(std::string_view four_bytes);
+// Parses the 4-byte size prefix; kBadPayload if below 6 or above `max_bytes`.
+Result<std::int32_t> ParseResponseSize(std::string_view four_bytes,
+                                       std::size_t max_bytes = kMaxApiVersionsResponse);
 
 // Parses a v0 response body (everything after the size prefix): int32
 // correlation_id, int16 error_code, int32 count, count x (int16 key, int16 min,

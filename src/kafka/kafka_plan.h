@@ -1,5 +1,6 @@
 // Plans the `kafka:` section of one cluster: one target named after the first
-// bootstrap server.
+// bootstrap server and, with kraft.controllers, one "kafka_kraft" target per
+// controller plus the quorum view over them.
 #pragma once
 
 #include "config/config.h"

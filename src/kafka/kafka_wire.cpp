@@ -110,11 +110,12 @@ std::map<std::string, Secret> DecodeSecrets(const json& j) {
 }  // namespace
 
 json EncodeConfig(const KafkaConfig& config) {
-  const auto& [schedule, bootstrap, zookeeper, expected, groups, canary, client, client_secrets] =
+  const auto& [schedule, bootstrap, zookeeper, kraft, expected, groups, canary, client, client_secrets] =
       config;
   return {{"schedule", EncodeSchedule(schedule)},
           {"bootstrap", bootstrap},
           {"zookeeper", zookeeper ? EncodeZk(*zookeeper) : json(nullptr)},
+          {"kraft_controllers", kraft.controllers},
           {"expected", EncodeExpected(expected)},
           {"groups", EncodeGroups(groups)},
           {"canary", EncodeCanary(canary)},
@@ -124,11 +125,12 @@ json EncodeConfig(const KafkaConfig& config) {
 
 KafkaConfig DecodeConfig(const json& doc) {
   KafkaConfig config;
-  auto& [schedule, bootstrap, zookeeper, expected, groups, canary, client, client_secrets] =
+  auto& [schedule, bootstrap, zookeeper, kraft, expected, groups, canary, client, client_secrets] =
       config;
   schedule = DecodeSchedule(doc.at("schedule"));
   bootstrap = doc.at("bootstrap").get<std::vector<std::string>>();
   if (!doc.at("zookeeper").is_null()) zookeeper = DecodeZk(doc.at("zookeeper"));
+  kraft.controllers = doc.at("kraft_controllers").get<std::vector<std::string>>();
   expected = DecodeExpected(doc.at("expected"));
   groups = DecodeGroups(doc.at("groups"));
   canary = DecodeCanary(doc.at("canary"));

@@ -1,10 +1,12 @@
 // libFuzzer target: what Kafka writes into ZooKeeper (/brokers/ids/<id>,
 // /controller, /controller_epoch, /cluster/id) and the ApiVersions v0 answer
-// and endpoint strings of kafka/kafka_parse.h, and the __consumer_offsets record
-// keys and values of kafka/kafka_offsets_parse.h. None may crash or throw.
+// and endpoint strings of kafka/kafka_parse.h, the __consumer_offsets record
+// keys and values of kafka/kafka_offsets_parse.h, and the DescribeQuorum answer
+// of kafka/kafka_kraft_wire.h. None may crash or throw.
 #include <string>
 
 #include "fuzz_check.h"
+#include "kafka/kafka_kraft_wire.h"
 #include "kafka/kafka_offsets_parse.h"
 #include "kafka/kafka_parse.h"
 #include "zookeeper/kafka_registry.h"
@@ -51,6 +53,15 @@ void FuzzOffsetsRecord(std::string_view bytes) {
   (void)kafka::ParseOffsetCommitValue(bytes);
 }
 
+void FuzzDescribeQuorum(std::string_view bytes) {
+  const auto quorum = kafka::ParseDescribeQuorumResponse(bytes);
+  if (quorum.ok()) {
+    Require(quorum.value.voters.size() <= kafka::kMaxQuorumReplicas &&
+                quorum.value.observers.size() <= kafka::kMaxQuorumReplicas,
+            "replica lists stay within the cap");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -59,5 +70,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FuzzApiVersions(bytes);
   FuzzEndpoint(bytes);
   FuzzOffsetsRecord(bytes);
+  FuzzDescribeQuorum(bytes);
   return 0;
 }

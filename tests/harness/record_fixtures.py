@@ -26,7 +26,9 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import proc, zk4lw  # noqa: E402
+from harness import kafka_wire, proc, zk4lw  # noqa: E402
+from harness.jars import JarSet  # noqa: E402
+from harness.kraft import KafkaKraftCluster  # noqa: E402
 from harness.connect import ConnectCluster  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
 from harness.tools import KafkaTools  # noqa: E402
@@ -353,10 +355,71 @@ def record_connect_starting(cf, connect):
     w.stop()
 
 
+# ------------------------------------------------------------------ KRaft controller quorum
+def _quorum_answers(cluster):
+    """{node id: DescribeQuorum v1 answer body} of every running controller."""
+    return {n.node_id: kafka_wire.exchange(n.host, n.port, kafka_wire.describe_quorum_request(7))
+            for n in cluster.controllers if n.running}
+
+
+def _leader(answers):
+    for node_id, body in answers.items():
+        if kafka_wire.parse_describe_quorum(body).get("partition_error") == 0:
+            return node_id
+    return None
+
+
+def record_kafka_kraft(kkf, jar_set, suffix):
+    """3 controllers + 1 broker: leader and follower answers, a follower stopped, then a
+    second controller stopped (the last one resigns: nobody leads)."""
+    print(f"KRaft controller quorum ({jar_set})")
+    with KafkaKraftCluster(controllers=3, brokers=1, jars=JarSet(jar_set)) as cluster:
+        kkf.versions[f"Kafka ({suffix})"] = cluster.version
+        tools = KafkaTools(cluster.bootstrap_servers, jars=cluster.jars)
+        controllers = ",".join(n.bootstrap for n in cluster.controllers)
+        answers = {}
+        wait_until(lambda: _leader(answers.update(_quorum_answers(cluster)) or answers), 60,
+                   what="a quorum leader")
+        leader = _leader(answers)
+        kkf.save("describe_quorum__v1_request.bin", kafka_wire.describe_quorum_request(7),
+                 "the DescribeQuorum v1 request (size prefix included) every controller here answered")
+        follower = next(n for n in cluster.controllers if n.node_id != leader)
+        kkf.save(f"describe_quorum__v1_leader_{suffix}.bin", answers[leader],
+                 f"DescribeQuorum v1 body from the leader (node {leader}) of 3 healthy voters, 1 broker observer")
+        kkf.save(f"describe_quorum__v1_follower_{suffix}.bin", answers[follower.node_id],
+                 f"DescribeQuorum v1 body from follower node {follower.node_id}: NOT_LEADER_OR_FOLLOWER (6)")
+        kkf.save(f"api_versions__v0_controller_{suffix}.bin",
+                 kafka_wire.exchange(follower.host, follower.port, kafka_wire.api_versions_request(3)),
+                 f"ApiVersions v0 body from controller node {follower.node_id}'s CONTROLLER listener")
+        kkf.save(f"metadata_quorum_status__healthy_{suffix}.txt",
+                 tools.run("metadata-quorum", ["--bootstrap-controller", controllers, "describe", "--status"]),
+                 "`kafka-metadata-quorum --bootstrap-controller ... describe --status` (MetadataQuorumCommand)")
+        follower.stop()
+        lagging = lambda: kafka_wire.parse_describe_quorum(  # noqa: E731
+            kafka_wire.exchange(cluster.node(leader).host, cluster.node(leader).port,
+                                kafka_wire.describe_quorum_request(7)))
+        wait_until(lambda: [v for v in lagging()["voters"]
+                            if v["id"] == follower.node_id and v["log_end_offset"] + 20 < lagging()["high_watermark"]],
+                   60, what="the stopped follower falls 20 records behind")
+        kkf.save(f"describe_quorum__v1_one_voter_down_{suffix}.bin",
+                 kafka_wire.exchange(cluster.node(leader).host, cluster.node(leader).port,
+                                     kafka_wire.describe_quorum_request(7)),
+                 f"DescribeQuorum v1 body from leader node {leader} with follower node {follower.node_id} "
+                 "stopped (its log end offset and fetch times frozen)")
+        cluster.node(leader).stop()
+        last = next(n for n in cluster.controllers if n.running)
+        wait_until(lambda: kafka_wire.parse_describe_quorum(
+            kafka_wire.exchange(last.host, last.port, kafka_wire.describe_quorum_request(7)))["partition_error"] != 0,
+            60, what="the last controller has no leader")
+        kkf.save(f"describe_quorum__v1_two_voters_down_{suffix}.bin",
+                 kafka_wire.exchange(last.host, last.port, kafka_wire.describe_quorum_request(7)),
+                 f"DescribeQuorum v1 body from node {last.node_id}, the only controller of 3 still running")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures"))
-    ap.add_argument("--only", default="zookeeper,kafka,kafka_connect")
+    ap.add_argument("--only", default="zookeeper,kafka,kafka_connect,kafka_kraft")
     ap.add_argument("--overwrite", action="store_true",
                     help="re-record files this script recorded before (values change: check the unit "
                          "tests that read them, e.g. tests/unit/kafka/probe_test.cpp uses the port in "
@@ -369,8 +432,12 @@ def main():
     zkf = Folder(args.out, "zookeeper", "ZooKeeper fixtures", **folders)
     kf = Folder(args.out, "kafka", "Kafka (ZooKeeper mode) fixtures", **folders)
     cf = Folder(args.out, "kafka_connect", "Kafka Connect fixtures", **folders)
+    kkf = Folder(args.out, "kafka_kraft", "KRaft controller quorum fixtures", **folders)
     t0 = time.monotonic()
     try:
+        if "kafka_kraft" in only:
+            record_kafka_kraft(kkf, "kafka39", "kafka39")
+            record_kafka_kraft(kkf, "kafka4", "kafka4")
         if "zookeeper" in only:
             record_zookeeper_standalone(zkf)
             record_zookeeper_observer(zkf)
@@ -412,6 +479,14 @@ def main():
             "2 distributed workers (`ConnectDistributed`, REST on 127.0.0.1) against 3 Kafka 3.9 "
             "brokers in ZooKeeper mode; plugin.path holds only connect-file.",
             "Files are raw HTTP bodies; the status and content type of each response are noted below."])
+    if "kafka_kraft" in only:
+        kkf.write_readme([
+            "3 controllers (node ids 1-3, `process.roles=controller`, CONTROLLER listener on 127.0.0.1) "
+            "and 1 broker (node 101) started by the harness's KafkaKraftCluster, static "
+            "`controller.quorum.voters`.",
+            "`.bin` files are raw response bodies (the bytes after the 4-byte size prefix) of requests "
+            "built by tests/harness/harness/kafka_wire.py: DescribeQuorum v1 for `__cluster_metadata`-0 "
+            "(correlation id 7) and ApiVersions v0 (correlation id 3)."])
     print(f"recorded in {time.monotonic() - t0:.0f} s")
 
 

@@ -34,7 +34,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "sim"))
 
-from harness.alerting import AlertStack, WebhookReceiver, am_alerts, prom_value, tool  # noqa: E402
+from harness.alerting import AlertStack, Scenarios, am_alerts, prom_value, tool  # noqa: E402
 from harness.connect import ConnectCluster  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
 from harness.streamprobe import Streamprobe, default_binary  # noqa: E402
@@ -45,56 +45,18 @@ from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
 
 QUIET_MINUTES = float(os.environ.get("STREAMPROBE_QUIET_MINUTES", "5"))
 FOR_DIVISOR = 20
-HOLD_S = 8  # after the wanted set arrived: several evaluation and group intervals
 CANARY = "streamprobe-canary"
 WATCHDOG = ("StreamprobeWatchdog", "")
 
 
-class Platform:
+class Platform(Scenarios):
     """Everything the module started, and the scenario steps over its alert stack."""
 
     def __init__(self, stack, zk, kafka, connect, tools, registry, doris, flink):
-        self.stack, self.webhook = stack, stack["webhook"]
+        super().__init__(stack)
         self.zk, self.kafka, self.connect, self.tools = zk, kafka, connect, tools
         self.registry, self.doris, self.flink = registry, doris, flink
         self.quiet_from = None  # (webhook mark, monotonic time) of the quiet watch
-
-    def alerts(self, cluster):
-        return {WebhookReceiver.key(a["labels"]): a["status"]["state"] for a in am_alerts(self.stack, cluster)}
-
-    def wait_quiet(self, cluster, timeout=180):
-        """No alert of `cluster` in Alertmanager (active or suppressed) for 3 s."""
-        since = [None]
-
-        def quiet():
-            if self.alerts(cluster):
-                since[0] = None
-                return False
-            since[0] = since[0] or time.monotonic()
-            return time.monotonic() - since[0] >= 3
-        wait_until(quiet, timeout, interval=0.5, what=f"cluster {cluster} quiet",
-                   describe=lambda: f"alerts: {self.alerts(cluster)}")
-
-    def expect(self, cluster, inject, want, timeout=90, suppressed=(), allowed=()):
-        """Inject a fault; the receiver must get exactly `want` (keys) for `cluster`,
-        and nothing more over HOLD_S except `allowed` (a race the scenario may or may
-        not win); `suppressed` keys must exist in Alertmanager as suppressed."""
-        mark = self.webhook.mark()
-        inject()
-        wait_until(lambda: want <= self.webhook.firing(cluster, mark), timeout, interval=0.5,
-                   what=f"notifications {sorted(want)}",
-                   describe=lambda: f"notified: {sorted(self.webhook.firing(cluster, mark))}; "
-                                    f"alertmanager: {self.alerts(cluster)}")
-        if suppressed:
-            wait_until(lambda: all(self.alerts(cluster).get(k) == "suppressed" for k in suppressed),
-                       30, interval=0.5, what=f"suppressed {sorted(suppressed)}",
-                       describe=lambda: f"alertmanager: {self.alerts(cluster)}")
-        end = time.monotonic() + HOLD_S
-        while time.monotonic() < end:
-            extra = self.webhook.firing(cluster, mark) - want - set(allowed)
-            assert not extra, f"notified beyond {sorted(want)}: {sorted(extra)}"
-            time.sleep(0.5)
-        return mark
 
 
 def host_pattern(kafka):

@@ -460,6 +460,17 @@ SCENARIOS = {
          A("KafkaUnderMinIsrPartitions")],
         {"KafkaBrokerRegistrationStale": "active", "KafkaUnderReplicatedPartitions": "suppressed",
          "KafkaOfflinePartitions": "active", "KafkaUnderMinIsrPartitions": "active"}),
+    "kraft-quorum-lost": (  # broker and partition symptoms follow from the metadata quorum
+        [A("KafkaKraftQuorumLost"), A("KafkaKraftQuorumAtRisk", "warning"),
+         A("KafkaUnderReplicatedPartitions", "warning"), A("KafkaCanaryFailing", "warning"),
+         A("KafkaExpectedBrokerMissing", broker_id="101"),
+         A("KafkaConsumerGroupLagHigh", "warning", group="g")],
+        {"KafkaKraftQuorumLost": "active", "KafkaKraftQuorumAtRisk": "suppressed",
+         "KafkaUnderReplicatedPartitions": "suppressed", "KafkaCanaryFailing": "suppressed",
+         "KafkaExpectedBrokerMissing": "suppressed", "KafkaConsumerGroupLagHigh": "active"}),
+    "kraft-at-risk": (  # one controller down: a warning, nothing inhibited by it
+        [A("KafkaKraftQuorumAtRisk", "warning"), A("KafkaUnderReplicatedPartitions", "warning")],
+        {"KafkaKraftQuorumAtRisk": "active", "KafkaUnderReplicatedPartitions": "active"}),
     "kafka-down": (  # the report's third incident: Connect waiting for Kafka
         [A("KafkaClusterUnreachable", target="kafka-0:9092", reason="refused"),
          A("KafkaConnectWorkerDown", "warning", target="http://connect-0:8083", reason="not_serving"),

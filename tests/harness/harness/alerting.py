@@ -6,7 +6,8 @@ receiver that keeps every notification, for alerting tests end to end.
 ServiceMonitor) sending to an Alertmanager with the shipped
 ``deploy/alertmanager/alertmanager.yml``: routes and inhibitions as shipped, every
 receiver URL pointed at one WebhookReceiver, ``group_wait``/``group_interval`` 1 s and
-``repeat_interval`` 1 m.  Only durations change, never expressions, labels or texts:
+``repeat_interval`` 1 m.  ``Scenarios(stack)`` injects faults and asserts the exact set
+of notifications (``expect``) and quiet (``wait_quiet``).  Only durations change, never expressions, labels or texts:
 ``for_divisor=None`` sets every ``for:`` to 2 s; ``for_divisor=N`` divides each shipped
 ``for:`` by N (shipped 1m -> 3s with N=20), keeping their ratios.  Needs the Debian
 packages prometheus and prometheus-alertmanager (FileNotFoundError otherwise).
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import urllib.parse
 import urllib.request
 
@@ -197,3 +199,51 @@ def prom_value(stack, expr):
     result = get_json(f"{stack['prom']}/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
     values = result["data"]["result"]
     return float(values[0]["value"][1]) if values else None
+
+
+class Scenarios:
+    """Scenario steps over an AlertStack (the dict its __enter__ returns): inject a fault,
+    then assert the exact set of notifications for a cluster."""
+
+    HOLD_S = 8  # after the wanted set arrived: several evaluation and group intervals
+
+    def __init__(self, stack):
+        self.stack, self.webhook = stack, stack["webhook"]
+
+    def alerts(self, cluster):
+        """{WebhookReceiver.key: "active"/"suppressed"} of what Alertmanager holds."""
+        return {WebhookReceiver.key(a["labels"]): a["status"]["state"] for a in am_alerts(self.stack, cluster)}
+
+    def wait_quiet(self, cluster, timeout=180):
+        """No alert of `cluster` in Alertmanager (active or suppressed) for 3 s."""
+        since = [None]
+
+        def quiet():
+            if self.alerts(cluster):
+                since[0] = None
+                return False
+            since[0] = since[0] or time.monotonic()
+            return time.monotonic() - since[0] >= 3
+        wait_until(quiet, timeout, interval=0.5, what=f"cluster {cluster} quiet",
+                   describe=lambda: f"alerts: {self.alerts(cluster)}")
+
+    def expect(self, cluster, inject, want, timeout=90, suppressed=(), allowed=()):
+        """Inject a fault; the receiver must get exactly `want` (keys) for `cluster`,
+        and nothing more over HOLD_S except `allowed` (a race the scenario may or may
+        not win); `suppressed` keys must exist in Alertmanager as suppressed."""
+        mark = self.webhook.mark()
+        inject()
+        wait_until(lambda: want <= self.webhook.firing(cluster, mark), timeout, interval=0.5,
+                   what=f"notifications {sorted(want)}",
+                   describe=lambda: f"notified: {sorted(self.webhook.firing(cluster, mark))}; "
+                                    f"alertmanager: {self.alerts(cluster)}")
+        if suppressed:
+            wait_until(lambda: all(self.alerts(cluster).get(k) == "suppressed" for k in suppressed),
+                       30, interval=0.5, what=f"suppressed {sorted(suppressed)}",
+                       describe=lambda: f"alertmanager: {self.alerts(cluster)}")
+        end = time.monotonic() + self.HOLD_S
+        while time.monotonic() < end:
+            extra = self.webhook.firing(cluster, mark) - want - set(allowed)
+            assert not extra, f"notified beyond {sorted(want)}: {sorted(extra)}"
+            time.sleep(0.5)
+        return mark

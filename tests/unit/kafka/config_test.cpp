@@ -43,6 +43,27 @@ TEST(KafkaConfig, FullExampleDecodes) {
   std::remove(path);
 }
 
+TEST(KafkaConfig, KraftControllersAreTargetsWithAQuorumView) {
+  auto loaded = Load(R"(      interval: 15s
+      timeout: 10s
+      bootstrap: ["kafka-0:9092"]
+      kraft: {controllers: ["ctl-0:9093", "ctl-1:9093", "ctl-2:9093"]}
+)");
+  ASSERT_TRUE(loaded.ok()) << Errors(loaded);
+  ASSERT_EQ(loaded.plan.targets.size(), 4u);
+  for (std::size_t i = 1; i < 4; ++i) {
+    const auto& t = loaded.plan.targets[i];
+    EXPECT_EQ(t.system, "kafka_kraft");
+    EXPECT_EQ(t.name, "ctl-" + std::to_string(i - 1) + ":9093");
+    EXPECT_EQ(t.timeout, Millis(10000));
+    EXPECT_FALSE(t.fingerprint.empty());
+  }
+  ASSERT_EQ(loaded.plan.views.size(), 1u);
+  EXPECT_EQ(loaded.plan.views[0].target_ids,
+            (std::vector<std::string>{"dp/kafka_kraft/ctl-0:9093", "dp/kafka_kraft/ctl-1:9093",
+                                      "dp/kafka_kraft/ctl-2:9093"}));
+}
+
 TEST(KafkaConfig, DecodesFieldsAndDefaults) {
   YAML::Node node = YAML::Load(R"(
 bootstrap: ["a:1", "b:2"]
@@ -117,6 +138,16 @@ TEST(KafkaConfig, EveryErrorNamesItsField) {
        "kafka.client_secrets.sasl.username"},
       {"secret_inline_string", "      bootstrap: [a:1]\n      client_secrets: {sasl.password: hunter2}\n",
        "kafka.client_secrets.sasl.password: must be {file"},
+      {"kraft_without_controllers", "      bootstrap: [a:1]\n      kraft: {}\n",
+       "kafka.kraft.controllers: is required"},
+      {"kraft_empty_controllers", "      bootstrap: [a:1]\n      kraft: {controllers: []}\n",
+       "kafka.kraft.controllers: must list at least one"},
+      {"kraft_bad_controller", "      bootstrap: [a:1]\n      kraft: {controllers: [c:1, nohost]}\n",
+       "kafka.kraft.controllers[1]: must be host:port"},
+      {"kraft_repeated_controller", "      bootstrap: [a:1]\n      kraft: {controllers: [c:1, c:1]}\n",
+       "kafka.kraft.controllers[1]: repeats c:1"},
+      {"kraft_unknown_key", "      bootstrap: [a:1]\n      kraft: {controllers: [c:1], voters: 3}\n",
+       "kafka.kraft.voters"},
       {"timeout_above_interval", "      bootstrap: [a:1]\n      interval: 5s\n      timeout: 10s\n",
        "kafka.timeout"},
   };

@@ -23,9 +23,11 @@ using std::chrono::milliseconds;
 // then set it here and carry it in kafka_wire.cpp.
 KafkaConfig EveryFieldSet() {
   KafkaConfig config;
-  auto& [schedule, bootstrap, zookeeper, expected, groups, canary, client, client_secrets] =
+  auto& [schedule, bootstrap, zookeeper, kraft, expected, groups, canary, client, client_secrets] =
       config;
   schedule = {milliseconds(1234), milliseconds(567)};
+  auto& [controllers] = kraft;
+  controllers = {"c1:9093", "c2:9093"};
   bootstrap = {"b1:9092", "b2:9093"};
   zookeeper = ZkConfig{};
   auto& [connect, chroot, session_timeout] = *zookeeper;
@@ -54,6 +56,7 @@ void ExpectSameConfig(const KafkaConfig& a, const KafkaConfig& b) {
   EXPECT_EQ(a.schedule.interval, b.schedule.interval);
   EXPECT_EQ(a.schedule.timeout, b.schedule.timeout);
   EXPECT_EQ(a.bootstrap, b.bootstrap);
+  EXPECT_EQ(a.kraft.controllers, b.kraft.controllers);
   ASSERT_EQ(a.zookeeper.has_value(), b.zookeeper.has_value());
   if (a.zookeeper) {
     EXPECT_EQ(a.zookeeper->connect, b.zookeeper->connect);
