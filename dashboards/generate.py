@@ -249,7 +249,7 @@ def kafka():
     return dashboard(
         "streamprobe-kafka", "streamprobe / Kafka",
         "Kafka cluster as streamprobe sees it: registration truth per broker id (expected x "
-        "ZooKeeper x metadata x endpoint), partitions, consumer lag, canary.",
+        "ZooKeeper x metadata x endpoint), partitions, consumer lag, canary, KRaft controller quorum.",
         [
             stat("Brokers in metadata", "Brokers listed in the cluster metadata.",
                  f"sum(streamprobe_kafka_metadata_brokers{{{C}}})"),
@@ -311,6 +311,25 @@ def kafka():
                        [q(f"histogram_quantile(0.99, sum by (le) (rate("
                           f"streamprobe_kafka_canary_round_trip_seconds_bucket{{{C}}}[5m])))", "p99")],
                        "s"),
+            stat("KRaft quorum", "1 when a controller answers DescribeQuorum as leader, a majority "
+                 "of voters is caught up with it and its high watermark advances (kafka.kraft).",
+                 f"min(streamprobe_kafka_kraft_quorum{{{C}}})", mappings=NO_YES_BAD),
+            stat("KRaft voters caught up", "Voters that fetched up to the leader's log end within "
+                 "the last 10 s, the leader included.",
+                 f"sum(streamprobe_kafka_kraft_quorum_voters_caught_up{{{C}}})"),
+            stat("KRaft voters", "Voters of the quorum as the leader reports them (the configured "
+                 "controllers while no leader answers).",
+                 f"sum(streamprobe_kafka_kraft_quorum_voters{{{C}}})"),
+            stat("KRaft leader", "Node id of the controller that leads the quorum; -1 none.",
+                 f"max(streamprobe_kafka_kraft_quorum_leader_id{{{C}}})"),
+            *targets_of("kafka_kraft", "KRaft controller"),
+            timeseries("KRaft voter lag", "Leader's high watermark minus each voter's log end "
+                       "offset, in records (the leader commits a NoOp record every 500 ms).",
+                       [q(f"streamprobe_kafka_kraft_quorum_voter_lag_records{{{C}}}", "voter {{voter_id}}")],
+                       "short"),
+            timeseries("KRaft commit age", "Seconds since streamprobe last saw the leader's high "
+                       "watermark advance; over 30 s the quorum counts as lost.",
+                       [q(f"streamprobe_kafka_kraft_quorum_commit_age_seconds{{{C}}}", "commit age")], "s"),
         ], ["kafka"])
 
 
