@@ -1,10 +1,31 @@
 #include "kafka/kafka_lag.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <string>
 
 namespace streamprobe::kafka {
+namespace {
+
+// Drops the interior sample whose removal leaves the smallest gap relative to
+// its age (see LagHistory): the first and the newest samples always stay.
+template <typename Samples>
+void DropDensestSample(Samples& q, double now_unix) {
+  std::size_t drop = 1;
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 1; i + 1 < q.size(); ++i) {
+    const double age = std::max(now_unix - q[i].unix, 1e-9);
+    const double score = (q[i + 1].unix - q[i - 1].unix) / age;
+    if (score < best) {
+      best = score;
+      drop = i;
+    }
+  }
+  q.erase(q.begin() + static_cast<std::ptrdiff_t>(drop));
+}
+
+}  // namespace
 
 void LagHistory::Record(const std::map<TopicPartition, std::int64_t>& log_end, double now_unix) {
   for (auto it = samples_.begin(); it != samples_.end();) {
@@ -14,8 +35,13 @@ void LagHistory::Record(const std::map<TopicPartition, std::int64_t>& log_end, d
     auto& q = samples_[tp];
     if (!q.empty() && q.back().log_end > offset) q.clear();  // truncated / recreated topic
     q.push_back({offset, now_unix});
-    while (q.size() > kMaxSamples) q.pop_front();
+    while (q.size() > kMaxSamples) DropDensestSample(q, now_unix);
   }
+}
+
+std::size_t LagHistory::samples(const TopicPartition& tp) const {
+  auto it = samples_.find(tp);
+  return it == samples_.end() ? 0 : it->second.size();
 }
 
 double LagHistory::TimeLagSeconds(const TopicPartition& tp, std::int64_t committed,

@@ -12,7 +12,11 @@ namespace streamprobe::kafka {
 
 // Log-end offsets (high watermarks) observed over past rounds, per partition.
 // Kept in the probe object; memory is bounded by kMaxSamples per partition and
-// by forgetting partitions not observed in the latest round. Not thread-safe.
+// by forgetting partitions not observed in the latest round. A full history
+// drops the sample whose loss leaves the smallest gap relative to its age, so
+// samples thin out geometrically with age: the first observation is kept (the
+// time lag is bounded by how long streamprobe has watched, not by
+// kMaxSamples x interval) and recent lag stays precise. Not thread-safe.
 class LagHistory {
  public:
   static constexpr std::size_t kMaxSamples = 64;
@@ -28,6 +32,8 @@ class LagHistory {
   double TimeLagSeconds(const TopicPartition& tp, std::int64_t committed, double now_unix) const;
 
   std::size_t partitions() const { return samples_.size(); }
+  // Samples held for `tp` (at most kMaxSamples).
+  std::size_t samples(const TopicPartition& tp) const;
 
  private:
   struct Sample {

@@ -100,10 +100,25 @@ TEST(LagHistory, IsBoundedAndForgetsVanishedPartitions) {
   LagHistory h;
   for (int i = 0; i < 200; ++i) h.Record({{{"a", 0}, i}, {{"b", 0}, i}}, i);
   EXPECT_EQ(h.partitions(), 2u);
-  // Only the newest kMaxSamples remain: offset 0 is older than every sample.
-  EXPECT_DOUBLE_EQ(h.TimeLagSeconds({"a", 0}, 0, 199), 199.0 - (200 - LagHistory::kMaxSamples));
+  EXPECT_EQ(h.samples({"a", 0}), LagHistory::kMaxSamples);
+  // The oldest sample is kept as the horizon: offset 0 was appended at 0.
+  EXPECT_DOUBLE_EQ(h.TimeLagSeconds({"a", 0}, 0, 199), 199.0);
   h.Record({{{"a", 0}, 300}}, 300);
   EXPECT_EQ(h.partitions(), 1u);
+}
+
+// One round a second for an hour, a steady producer: 3600 rounds into 64
+// samples. A consumer stuck since the first round is an hour behind (not the
+// 64 s the newest 64 samples would span), and recent lag keeps its precision.
+TEST(LagHistory, HorizonOutlastsTheSampleBudgetAtShortIntervals) {
+  LagHistory h;
+  const TopicPartition tp{"t", 0};
+  for (int i = 0; i < 3600; ++i) h.Record({{tp, 10 * i}}, i);
+  EXPECT_EQ(h.samples(tp), LagHistory::kMaxSamples);
+  EXPECT_DOUBLE_EQ(h.TimeLagSeconds(tp, 0, 3599), 3599);
+  EXPECT_NEAR(h.TimeLagSeconds(tp, 10 * 3569, 3599), 30, 2);     // 30 s behind
+  EXPECT_NEAR(h.TimeLagSeconds(tp, 10 * 2999, 3599), 600, 60);   // the alert threshold
+  EXPECT_NEAR(h.TimeLagSeconds(tp, 10 * 3598, 3599), 1, 0.01);   // newest rounds are exact
 }
 
 TEST(LagHistory, TruncatedPartitionRestartsHistory) {
