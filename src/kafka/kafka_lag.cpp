@@ -8,13 +8,19 @@
 namespace streamprobe::kafka {
 namespace {
 
-// Drops the interior sample whose removal leaves the smallest gap relative to
-// its age (see LagHistory): the first and the newest samples always stay.
+// Drops one interior sample (the first and the newest always stay): one inside
+// a run of equal log-end offsets if any (TimeLagSeconds reads only the last
+// sample of a run, so nothing is lost), else the one whose removal leaves the
+// smallest gap relative to its age (see LagHistory).
 template <typename Samples>
 void DropDensestSample(Samples& q, double now_unix) {
   std::size_t drop = 1;
   double best = std::numeric_limits<double>::infinity();
   for (std::size_t i = 1; i + 1 < q.size(); ++i) {
+    if (q[i - 1].log_end == q[i].log_end && q[i].log_end == q[i + 1].log_end) {
+      drop = i;
+      break;
+    }
     const double age = std::max(now_unix - q[i].unix, 1e-9);
     const double score = (q[i + 1].unix - q[i - 1].unix) / age;
     if (score < best) {

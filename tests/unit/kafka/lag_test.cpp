@@ -121,6 +121,18 @@ TEST(LagHistory, HorizonOutlastsTheSampleBudgetAtShortIntervals) {
   EXPECT_NEAR(h.TimeLagSeconds(tp, 10 * 3598, 3599), 1, 0.01);   // newest rounds are exact
 }
 
+// A quiet topic for an hour, then 2 messages: the last sample before them
+// survives the thinning, so the lag starts exactly when they were appended.
+TEST(LagHistory, QuietStretchesCostNoPrecision) {
+  LagHistory h;
+  const TopicPartition tp{"t", 0};
+  for (int i = 0; i < 3600; ++i) h.Record({{tp, 3}}, i);
+  for (int i = 3600; i < 4200; ++i) h.Record({{tp, 5}}, i);
+  EXPECT_EQ(h.samples(tp), LagHistory::kMaxSamples);
+  EXPECT_DOUBLE_EQ(h.TimeLagSeconds(tp, 3, 4199), 600);
+  EXPECT_DOUBLE_EQ(h.TimeLagSeconds(tp, 5, 4199), 0);
+}
+
 TEST(LagHistory, TruncatedPartitionRestartsHistory) {
   LagHistory h;
   const TopicPartition tp{"t", 0};
