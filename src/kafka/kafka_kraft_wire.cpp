@@ -1,18 +1,9 @@
 #include "kafka/kafka_kraft_wire.h"
 
+#include "kafka/kafka_bytes.h"
+
 namespace streamprobe::kafka {
 namespace {
-
-void PutInt16(std::string& out, std::int16_t v) {
-  const auto u = static_cast<std::uint16_t>(v);
-  out.push_back(static_cast<char>(u >> 8));
-  out.push_back(static_cast<char>(u & 0xff));
-}
-
-void PutInt32(std::string& out, std::int32_t v) {
-  const auto u = static_cast<std::uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((u >> shift) & 0xff));
-}
 
 void PutUvarint(std::string& out, std::uint32_t v) {
   while (v >= 0x80) {

@@ -2,21 +2,11 @@
 
 #include <algorithm>
 
+#include "kafka/kafka_bytes.h"
 #include "net/tcp.h"
 
 namespace streamprobe::kafka {
 namespace {
-
-void PutInt16(std::string& out, std::int16_t v) {
-  auto u = static_cast<std::uint16_t>(v);
-  out.push_back(static_cast<char>(u >> 8));
-  out.push_back(static_cast<char>(u & 0xff));
-}
-
-void PutInt32(std::string& out, std::int32_t v) {
-  auto u = static_cast<std::uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((u >> shift) & 0xff));
-}
 
 // Big-endian reader over a byte string; every Read fails once data runs out.
 class Reader {
