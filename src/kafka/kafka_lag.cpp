@@ -35,7 +35,8 @@ void DropDensestSample(Samples& q, double now_unix) {
 
 void LagHistory::Record(const std::map<TopicPartition, std::int64_t>& log_end, double now_unix) {
   for (auto it = samples_.begin(); it != samples_.end();) {
-    it = log_end.count(it->first) ? std::next(it) : samples_.erase(it);
+    const bool unseen_too_long = now_unix - it->second.back().unix > kForgetUnseenAfterSeconds;
+    it = unseen_too_long && !log_end.count(it->first) ? samples_.erase(it) : std::next(it);
   }
   for (const auto& [tp, offset] : log_end) {
     auto& q = samples_[tp];

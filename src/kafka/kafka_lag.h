@@ -12,7 +12,10 @@ namespace streamprobe::kafka {
 
 // Log-end offsets (high watermarks) observed over past rounds, per partition.
 // Kept in the probe object; memory is bounded by kMaxSamples per partition and
-// by forgetting partitions not observed in the latest round. A full history
+// by forgetting partitions not observed for kForgetUnseenAfterSeconds. A
+// partition missing from some rounds (its log end unreadable during an outage,
+// no group committed to it for a while) keeps its history, so a group behind
+// since before the outage does not look freshly behind after it. A full history
 // drops the sample whose loss leaves the smallest gap relative to its age, so
 // samples thin out geometrically with age: the first observation is kept (the
 // time lag is bounded by how long streamprobe has watched, not by
@@ -20,9 +23,12 @@ namespace streamprobe::kafka {
 class LagHistory {
  public:
   static constexpr std::size_t kMaxSamples = 64;
+  // A day: longer than any outage whose backlog age still matters, short
+  // enough that deleted topics and groups do not accumulate.
+  static constexpr double kForgetUnseenAfterSeconds = 24 * 3600;
 
   // Records this round's log-end offsets at `now_unix` seconds and forgets
-  // partitions absent from `log_end`.
+  // partitions whose newest sample is older than kForgetUnseenAfterSeconds.
   void Record(const std::map<TopicPartition, std::int64_t>& log_end, double now_unix);
 
   // Seconds since the message at `committed` was appended, estimated by

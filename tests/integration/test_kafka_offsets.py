@@ -6,6 +6,7 @@ with ``offsets_source: admin_api`` and cluster ``topic`` with ``offsets_source:
 offsets_topic``. Reference truth: ``kafka-consumer-groups --describe``.
 """
 import os
+import time
 import sys
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "harness")))
 
 from harness.tools import KafkaTools  # noqa: E402
+from harness.wait import wait_until  # noqa: E402
 
 SHOW = ("streamprobe_kafka_consumer_group", "streamprobe_probe_")
 GROUP, TOPIC = "offsets-source-group", "offsets-source"
@@ -91,3 +93,52 @@ def test_offsets_topic_reports_the_same_lag_as_admin_api(kafka_zk, tools, stream
     sp.wait_for(lambda s: all(partition_lag(s, c, r["partition"]) is None
                               for c in ("admin", "topic") for r in truth),
                 timeout=60, what="no partition lag after --delete-offsets", show=SHOW)
+
+
+
+LAGGING_GROUP, LAGGING_TOPIC = "time-lag-group", "time-lag"
+
+
+def group_lag(s, cluster, name="streamprobe_kafka_consumer_group_lag"):
+    return s.value(name, cluster=cluster, group=LAGGING_GROUP)
+
+
+def lag_seconds_at_least(seconds):
+    return lambda s: all((group_lag(s, c, "streamprobe_kafka_consumer_group_lag_seconds") or 0) >= seconds
+                         for c in ("admin", "topic"))
+
+
+def test_time_lag_follows_the_wall_clock_through_a_leader_outage(kafka_zk, tools, streamprobe_factory):
+    """lag_seconds is the age of the oldest unconsumed message: for a group that stopped
+    consuming it grows with the wall clock, in both offset sources, and an outage of the
+    partition's only replica (log end unreadable, the group's lag absent meanwhile) does
+    not restart it: afterwards the group is as far behind as before plus the outage."""
+    tools.create_topic(LAGGING_TOPIC, replica_assignment="3")
+    tools.produce(LAGGING_TOPIC, ["a", "b", "c"])
+    tools.consume(LAGGING_TOPIC, group=LAGGING_GROUP, max_messages=3)
+    sp = streamprobe_factory(config(kafka_zk))
+    sp.wait_for(lambda s: all(group_lag(s, c) == 0 for c in ("admin", "topic")), timeout=60,
+                what="the caught-up group at lag 0", show=SHOW)
+    produced = time.monotonic()
+    tools.produce(LAGGING_TOPIC, ["d", "e"])
+    sp.wait_for(lambda s: all(group_lag(s, c) == 2 for c in ("admin", "topic")), timeout=60,
+                what="lag 2 after two more messages", show=SHOW)
+    sp.wait_for(lag_seconds_at_least(10), timeout=60, what="lag_seconds past 10 s", show=SHOW)
+
+    broker = kafka_zk.broker(3)
+    broker.stop()
+    try:
+        sp.wait_for(lambda s: all(group_lag(s, c) is None for c in ("admin", "topic")), timeout=60,
+                    what="lag unknown while the only replica is down", show=SHOW)
+    finally:
+        broker.start()
+        kafka_zk.wait_ready([3])
+    s = sp.wait_for(lambda s: all(group_lag(s, c) == 2 for c in ("admin", "topic")), timeout=90,
+                    what="lag 2 again after the outage", show=SHOW)
+    elapsed = time.monotonic() - produced
+    for cluster in ("admin", "topic"):
+        seconds = group_lag(s, cluster, "streamprobe_kafka_consumer_group_lag_seconds")
+        print(f"lag_seconds {cluster}: {seconds:.1f} s, {elapsed:.1f} s after the produce")
+        assert elapsed - 3 <= seconds <= elapsed + 2
+    wait_until(lambda: not tools.describe_under_replicated(), 120, interval=1,
+               what="every partition fully replicated again")

@@ -96,7 +96,7 @@ TEST(LagHistory, InterpolatesBetweenBracketingSamples) {
   EXPECT_DOUBLE_EQ(h.TimeLagSeconds({"other", 0}, 1, 1020), 0);  // no history
 }
 
-TEST(LagHistory, IsBoundedAndForgetsVanishedPartitions) {
+TEST(LagHistory, IsBoundedAndForgetsPartitionsUnseenForTheForgetHorizon) {
   LagHistory h;
   for (int i = 0; i < 200; ++i) h.Record({{{"a", 0}, i}, {{"b", 0}, i}}, i);
   EXPECT_EQ(h.partitions(), 2u);
@@ -104,7 +104,25 @@ TEST(LagHistory, IsBoundedAndForgetsVanishedPartitions) {
   // The oldest sample is kept as the horizon: offset 0 was appended at 0.
   EXPECT_DOUBLE_EQ(h.TimeLagSeconds({"a", 0}, 0, 199), 199.0);
   h.Record({{{"a", 0}, 300}}, 300);
-  EXPECT_EQ(h.partitions(), 1u);
+  EXPECT_EQ(h.partitions(), 2u);  // "b" missed one round: kept
+  const double forget = LagHistory::kForgetUnseenAfterSeconds;
+  h.Record({{{"a", 0}, 301}}, 199 + forget);
+  EXPECT_EQ(h.partitions(), 2u);
+  h.Record({{{"a", 0}, 302}}, 199 + forget + 1);
+  EXPECT_EQ(h.partitions(), 1u);  // "b" last seen at 199
+}
+
+// Log-end offsets unreadable for ten minutes (leader lost, ZooKeeper quorum
+// lost, the group's coordinator down): the partition is missing from those
+// rounds. When it is back, a group stuck since before the outage is as far
+// behind as the wall clock says, not "since the outage ended".
+TEST(LagHistory, AnOutageDoesNotRestartTheClock) {
+  LagHistory h;
+  const TopicPartition tp{"t", 0};
+  for (int i = 0; i < 100; ++i) h.Record({{tp, i < 50 ? 3 : 5}}, i);
+  for (int i = 100; i < 700; ++i) h.Record({}, i);
+  h.Record({{tp, 5}}, 700);
+  EXPECT_DOUBLE_EQ(h.TimeLagSeconds(tp, 3, 700), 651);  // last seen at offset 3 at 49
 }
 
 // One round a second for an hour, a steady producer: 3600 rounds into 64
