@@ -14,8 +14,7 @@ ControllerResult ControllerProbe::RunRound(Deadline deadline) {
   result.controller = controller_;
   auto described = client_->Describe(host_, port_, deadline);
   if (!described.ok()) {
-    result.status = described.status;
-    last_high_watermark_.reset();
+    result.status = described.status;  // the history stays: see last_high_watermark_
     return result;
   }
   const QuorumDescription& q = described.value;
@@ -26,7 +25,6 @@ ControllerResult ControllerProbe::RunRound(Deadline deadline) {
   if (q.error_code != 0) {
     result.status = Status::Fail(Reason::kNotServing,
                                  "DescribeQuorum answered Kafka error code " + std::to_string(q.error_code));
-    last_high_watermark_.reset();
     return result;
   }
   const Clock::time_point now = Clock::now();

@@ -60,8 +60,9 @@ class ControllerProbe final : public Probe {
   std::string controller_, host_;
   int port_ = 0;
   std::shared_ptr<ControllerClient> client_;
-  // The leader's high watermark as last seen, and when it last changed. Run()
-  // is never concurrent: no lock.
+  // The leader's high watermark as last seen, and when it last changed. Kept
+  // through failed rounds (a missed answer is not a commit); reset when this
+  // controller answers as a follower. Run() is never concurrent: no lock.
   std::optional<std::int64_t> last_high_watermark_;
   Clock::time_point last_advance_{};
 };

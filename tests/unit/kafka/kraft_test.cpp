@@ -156,6 +156,23 @@ TEST(ControllerProbe, HighWatermarkHistoryRestartsAfterLosingLeadership) {
   EXPECT_EQ(probe.RunRound(Clock::now() + 1s).commit_age_seconds, 0.0);
 }
 
+// A leader that misses a round (timeout, overload) and then answers with the
+// same high watermark has not committed in between: its commit age counts
+// from the last advance seen, not from the missed round, or a stalled quorum
+// behind a flaky leader would never look stalled.
+TEST(ControllerProbe, AMissedRoundKeepsTheCommitAge) {
+  auto client = std::make_shared<FakeControllerClient>();
+  client->answers = {Answer("describe_quorum__v1_leader_kafka4.bin"),
+                     Result<QuorumDescription>::Fail(Reason::kTimeout, "read: timed out"),
+                     Answer("describe_quorum__v1_leader_kafka4.bin")};
+  ControllerProbe probe("127.0.0.1:9093", client);
+  EXPECT_EQ(probe.RunRound(Clock::now() + 1s).commit_age_seconds, 0.0);
+  EXPECT_EQ(probe.RunRound(Clock::now() + 1s).status.reason(), Reason::kTimeout);
+  const ControllerResult back = probe.RunRound(Clock::now() + 1s);
+  ASSERT_TRUE(back.commit_age_seconds.has_value());
+  EXPECT_GT(*back.commit_age_seconds, 0.0);
+}
+
 TEST(ControllerProbe, FailuresAndKafkaErrorsKeepTheirReason) {
   auto client = std::make_shared<FakeControllerClient>();
   QuorumDescription unknown_error;
