@@ -4,11 +4,15 @@ real Prometheus with the shipped rules and a real Alertmanager with the shipped 
 inhibitions; the assertion is the **exact set of notifications** at a webhook receiver
 (alertname + the subject: broker id, connector/task, Flink job or target).
 
-Two platform clusters in one streamprobe:
+Three clusters in one streamprobe:
   * "platform": ZooKeeper (3 voters + 1 observer), Kafka 3.9 in ZooKeeper mode (brokers
     1-3, expected, topic `orders` RF 3, topic `scratch` RF 1 on broker 3, a canary topic),
     Kafka Connect (2 workers, a FileStream source running).
   * "edge": the Schema Registry, Doris (3 FE, 3 BE) and Flink simulators.
+  * "lag": the same Kafka cluster seen only for consumer group `reports` (which "platform"
+    does not select), two messages behind on topic `backlog` from the start: scenario 7a,
+    whose threshold is real time (600 s of lag, not scaled), is checked last. The broker
+    scenarios also show in "lag" (same brokers); only its final state is asserted.
 
 Durations: every shipped `for:` divided by 20 (1m -> 3s, 5m -> 15s), scrape and
 evaluation every 1 s, probes every 1 s, group_wait/group_interval 1 s. With the shipped
@@ -46,6 +50,9 @@ from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
 QUIET_MINUTES = float(os.environ.get("STREAMPROBE_QUIET_MINUTES", "5"))
 FOR_DIVISOR = 20
 CANARY = "streamprobe-canary"
+LAG_GROUP, LAG_TOPIC = "reports", "backlog"
+LAG_THRESHOLD_S = 600  # KafkaConsumerGroupLagHigh's expression (`for:` is scaled, this is not)
+LAG_SECONDS = f'streamprobe_kafka_consumer_group_lag_seconds{{cluster="lag",group="{LAG_GROUP}"}}'
 WATCHDOG = ("StreamprobeWatchdog", "")
 
 
@@ -57,6 +64,7 @@ class Platform(Scenarios):
         self.zk, self.kafka, self.connect, self.tools = zk, kafka, connect, tools
         self.registry, self.doris, self.flink = registry, doris, flink
         self.quiet_from = None  # (webhook mark, monotonic time) of the quiet watch
+        self.lag_from = None    # (webhook mark, monotonic time) when `reports` fell behind
 
 
 def host_pattern(kafka):
@@ -80,6 +88,7 @@ clusters:
       zookeeper: {{connect: "{zk.connect_string}", chroot: /kafka}}
       expected_brokers: {{ids: [1, 2, 3], host_pattern: "{host_pattern(kafka)}"}}
       canary: {{topic: {CANARY}}}
+      consumer_groups: {{deny: "^{LAG_GROUP}$"}}
     kafka_connect:
       workers: {json.dumps([w.url for w in connect.workers])}
   - name: edge
@@ -93,6 +102,10 @@ clusters:
       jobmanager: {flink.url}
       expected_jobs: [orders-etl]
       checkpoint_stale_after: 10m
+  - name: lag
+    kafka:
+      bootstrap: {json.dumps(kafka.bootstrap_servers.split(","))}
+      consumer_groups: {{allow: "^{LAG_GROUP}$"}}
 """
 
 
@@ -122,6 +135,9 @@ def platform(tmp_path_factory):
         # led by broker 1: the broker kill -9 scenario (broker 3) is about registrations and
         # partitions, not a canary whose leader it happened to be (placement is random)
         tools.create_topic(CANARY, replica_assignment="1:2:3")
+        tools.create_topic(LAG_TOPIC, replica_assignment="1:2:3")
+        tools.produce(LAG_TOPIC, ["r1", "r2", "r3"])
+        tools.consume(LAG_TOPIC, group=LAG_GROUP, max_messages=3)
         connect = ConnectCluster(kafka.bootstrap_servers, workers=2)
         stop.append(connect)
         source = os.path.join(connect.files_dir, "orders.txt")
@@ -132,11 +148,16 @@ def platform(tmp_path_factory):
         password.write_text("")
         sp = Streamprobe(streamprobe_config(zk, kafka, connect, registry, doris, flink, password))
         stop.append(sp)
+        sp.wait_for(lambda s: s.value("streamprobe_kafka_consumer_group_lag", cluster="lag", group=LAG_GROUP) == 0,
+                    60, what="group reports caught up")
+        tools.produce(LAG_TOPIC, ["r4", "r5"])  # from here on `reports` is behind
+        lag_began = time.monotonic()
         alert_stack = AlertStack(tmp, f"{sp.host}:{sp.port}", for_divisor=FOR_DIVISOR)
         stack = alert_stack.__enter__()
         stop.append(type("StackStop", (), {"stop": lambda self: alert_stack.__exit__()})())
         p = Platform(stack, zk, kafka, connect, tools, registry, doris, flink)
-        wait_until(lambda: prom_value(stack, 'min(streamprobe_probe_success{cluster=~"platform|edge"})') == 1,
+        p.lag_from = (p.webhook.mark(), lag_began)
+        wait_until(lambda: prom_value(stack, 'min(streamprobe_probe_success{cluster=~"platform|edge|lag"})') == 1,
                    180, interval=1, what="every target succeeding",
                    describe=lambda: str(prom_value(stack, 'count(streamprobe_probe_success == 0)')))
         p.wait_quiet("platform")
@@ -335,3 +356,26 @@ def test_03b_zookeeper_quorum_lost_pages_once(platform):
             p.zk.wait_for_quorum(90, require_all=True)
             p.kafka.wait_ready()
         heal(restart, p, "platform")
+
+
+# ------------------------------------------------------------ "lag" (real time, last)
+def test_07a_consumer_lag_growing_pages_for_the_group(platform):
+    """Group `reports` has been two messages behind since the module began: once the oldest
+    unconsumed message is 600 s old (real time; the broker and ZooKeeper outages in
+    between must not restart that clock) KafkaConsumerGroupLagHigh pages for the group,
+    and it is the only alert of cluster "lag"."""
+    p = platform
+    mark, began = p.lag_from
+    key = ("KafkaConsumerGroupLagHigh", LAG_GROUP)
+    remaining = LAG_THRESHOLD_S - (time.monotonic() - began)
+    wait_until(lambda: key in p.webhook.firing("lag", mark), max(0.0, remaining) + 90, interval=1,
+               what="KafkaConsumerGroupLagHigh for group reports",
+               describe=lambda: f"lag_seconds {prom_value(p.stack, LAG_SECONDS)}; alertmanager: {p.alerts('lag')}")
+    behind = time.monotonic() - began
+    assert behind >= LAG_THRESHOLD_S
+    seconds = prom_value(p.stack, LAG_SECONDS)
+    print(f"lag_seconds {seconds:.0f} s when notified, {behind:.0f} s after the group fell behind")
+    assert LAG_THRESHOLD_S <= seconds <= behind + 5
+    wait_until(lambda: p.alerts("lag") == {key: "active"}, 60, interval=1, what="the lag alert alone",
+               describe=lambda: str(p.alerts("lag")))
+    assert p.alerts("platform") == {}

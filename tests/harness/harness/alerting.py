@@ -101,13 +101,13 @@ class WebhookReceiver:
     @staticmethod
     def key(labels):
         """(alertname, subject): the broker id, connector[/task] or Flink job the alert is
-        about, else its target."""
+        about (a consumer group's id for group alerts), else its target."""
         if labels.get("broker_id"):
             return labels["alertname"], labels["broker_id"]
         if labels.get("connector"):
             task = labels.get("task")
             return labels["alertname"], labels["connector"] + (f"/{task}" if task else "")
-        return labels["alertname"], labels.get("flink_job") or labels.get("target", "")
+        return labels["alertname"], labels.get("flink_job") or labels.get("group") or labels.get("target", "")
 
     def mark(self):
         """A position in the notification stream, for firing(since=...)."""
