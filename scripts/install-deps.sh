@@ -8,7 +8,8 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   clang-14 libclang-rt-14-dev
-  prometheus-cpp-dev libcivetweb-dev librdkafka-dev libcurl4-openssl-dev nlohmann-json3-dev
+  prometheus-cpp-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev zlib1g-dev
+  librdkafka-dev libcurl4-openssl-dev nlohmann-json3-dev
   libzookeeper-mt-dev libyaml-cpp-dev libmariadb-dev libgtest-dev libgmock-dev
   # real systems for tests and the demo (Kafka, ZooKeeper and Connect come as jars via Maven)
   default-jdk-headless maven mariadb-server prometheus prometheus-alertmanager

@@ -16,9 +16,12 @@ int main(int argc, char** argv) {
   streamprobe::Flags flags;
   std::string error;
   if (!streamprobe::ParseFlags(argc, argv, &flags, &error)) {
-    if (!error.empty()) std::cerr << "streamprobe: " << error << "\n";
-    std::cerr << streamprobe::UsageText();
-    return error.empty() ? 0 : 2;
+    if (error.empty()) {  // -h, --help
+      std::cout << streamprobe::UsageText();
+      return 0;
+    }
+    std::cerr << "streamprobe: " << error << "\n" << streamprobe::UsageText();
+    return 2;
   }
   if (flags.version) {
     std::cout << "streamprobe " << STREAMPROBE_VERSION << "\n";

@@ -12,10 +12,15 @@ namespace streamprobe {
 
 std::string UsageText() {
   return "usage: streamprobe [flags]\n"
+         "  -h, --help                    show this help and exit\n"
          "  --config.file=PATH            configuration file (default streamprobe.yml)\n"
-         "  --config.check                validate the configuration, print every error, exit\n"
+         "  --config.check                validate the configuration (and --web.config.file), print\n"
+         "                                every error, exit\n"
          "  --web.listen-address=ADDR     address to listen on (default :9101)\n"
          "  --web.telemetry-path=PATH     path for metrics (default /metrics)\n"
+         "  --web.config.file=PATH        TLS, basic auth and headers, in the Prometheus\n"
+         "                                exporter-toolkit format (default: plain HTTP, no auth)\n"
+         "  --web.enable-lifecycle        allow POST /-/reload (default off; SIGHUP always reloads)\n"
          "  --log.level=LEVEL             debug, info, warn or error (default info)\n"
          "  --log.format=FORMAT           logfmt or json (default logfmt)\n"
          "  --version                     print the version and exit\n";
@@ -24,6 +29,10 @@ std::string UsageText() {
 bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "-h") {
+      *error = "";
+      return false;
+    }
     if (arg.rfind("--", 0) != 0) {
       *error = "unexpected argument " + arg;
       return false;
@@ -44,6 +53,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
       flags->version = true;
       continue;
     }
+    if (name == "web.enable-lifecycle") {
+      flags->enable_lifecycle = true;
+      continue;
+    }
     if (name == "help" || name == "h") {
       *error = "";
       return false;
@@ -58,6 +71,7 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
     if (name == "web.listen-address") flags->listen_address = value;
     else if (name == "web.telemetry-path") flags->telemetry_path = value;
     else if (name == "config.file") flags->config_file = value;
+    else if (name == "web.config.file") flags->web_config_file = value;
     else if (name == "log.level") flags->log_level = value;
     else if (name == "log.format") flags->log_format = value;
     else {
@@ -86,17 +100,37 @@ App::~App() { scheduler_.Stop(); }
 
 int App::Check() {
   LoadedConfig loaded = LoadConfigFile(flags_.config_file, Backends());
+  const LoadedWebConfig web = LoadWebConfigFile(flags_.web_config_file);
   if (!loaded.ok()) {
     std::cerr << flags_.config_file << ": " << loaded.errors.size()
               << " error(s):\n" << FormatErrors(loaded.errors);
-    return 1;
+  } else {
+    std::cout << flags_.config_file << ": ok, " << loaded.plan.targets.size() << " targets\n";
   }
-  std::cout << flags_.config_file << ": ok, " << loaded.plan.targets.size() << " targets\n";
-  return 0;
+  if (!web.ok()) {
+    std::cerr << flags_.web_config_file << ": " << web.errors.size() << " error(s):\n"
+              << FormatErrors(web.errors);
+  } else if (!flags_.web_config_file.empty()) {
+    std::cout << flags_.web_config_file << ": ok" << (web.config.tls ? ", TLS" : "") << ", "
+              << web.config.basic_auth_users.size() << " basic auth users\n";
+  }
+  return loaded.ok() && web.ok() ? 0 : 1;
 }
 
 std::string App::Reload() {
   std::lock_guard lock(reload_mutex_);
+  const std::string web_errors = web_ != nullptr ? web_->ReloadWebConfig() : "";
+  const std::string errors = ReloadConfigLocked();
+  if (web_errors.empty()) return errors;
+  // A rejected web configuration is a failed reload too (the config reload
+  // metrics and StreamprobeConfigReloadFailed cover both files).
+  if (errors.empty()) ++engine_.reload_failures_total;
+  engine_.last_reload_successful = false;
+  store_.SetEngineInfo(engine_);
+  return errors.empty() ? web_errors : errors + "\n" + web_errors;
+}
+
+std::string App::ReloadConfigLocked() {
   LoadedConfig loaded = LoadConfigFile(flags_.config_file, Backends());
   ++engine_.reloads_total;
   if (!loaded.ok()) {
@@ -142,7 +176,9 @@ int App::Run() {
               << FormatErrors(loaded.errors);
     return 1;
   }
-  auto web = std::make_unique<WebServer>(flags_.listen_address, flags_.telemetry_path,
+  WebOptions options{flags_.listen_address, flags_.telemetry_path, flags_.web_config_file,
+                     flags_.enable_lifecycle};
+  auto web = std::make_unique<WebServer>(std::move(options),
                 WebHooks{[this] { return store_.Current(); },
                          [this] {
                            if (!ready_ && probing_ && scheduler_.FirstRoundDone()) ready_ = true;
@@ -155,6 +191,7 @@ int App::Run() {
     std::cerr << "streamprobe: " << started.detail() << "\n";
     return 1;
   }
+  web_ = web.get();
   engine_.last_reload_success_unix = UnixNow();
   engine_.targets_configured = loaded.plan.targets.size();
   store_.SetEngineInfo(engine_);
@@ -174,8 +211,8 @@ int App::Run() {
     break;
   }
   scheduler_.Stop();
-  // The process exits next (see main): civetweb's orderly shutdown would wait
-  // out its 2 s poll quantum for nothing, so the server is left to the exit.
+  // The process exits next (see main): the server is left to the exit, so no
+  // scrape in flight sees its connection torn down by a destructor.
   web.release();
   return 0;
 }

@@ -14,6 +14,8 @@ namespace streamprobe {
 struct Flags {
   std::string listen_address = ":9101";
   std::string telemetry_path = "/metrics";
+  std::string web_config_file;  // exporter-toolkit web configuration, "" for none
+  bool enable_lifecycle = false;
   std::string config_file = "streamprobe.yml";
   bool config_check = false;
   std::string log_level = "info";
@@ -21,8 +23,8 @@ struct Flags {
   bool version = false;
 };
 
-// Parses the exporter-style flags (--name=value or --name value). On error
-// returns false and sets *error.
+// Parses the exporter-style flags (--name=value or --name value). Returns
+// false with *error set on a bad flag, or with *error empty for -h/--help.
 bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error);
 std::string UsageText();
 
@@ -36,11 +38,13 @@ class App {
   int Run();
   // Validates the configuration only (--config.check). Returns the exit code.
   int Check();
-  // Reloads the configuration; keeps the old one on error. Returns "" on
-  // success or the formatted errors. Thread-safe.
+  // Reloads the configuration and the web configuration; keeps the old ones
+  // on error. Returns "" on success or the formatted errors. Thread-safe.
   std::string Reload();
 
  private:
+  std::string ReloadConfigLocked();  // requires reload_mutex_
+
   Flags flags_;
   SnapshotStore store_;
   Scheduler scheduler_{store_};
@@ -48,6 +52,8 @@ class App {
   EngineInfo engine_;         // guarded by reload_mutex_
   std::atomic<bool> probing_{false};  // the first plan runs
   std::atomic<bool> ready_{false};
+  // Set once by Run() before any reload can happen; lives until the exit.
+  WebServer* web_ = nullptr;
 };
 
 }  // namespace streamprobe

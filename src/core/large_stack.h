@@ -1,5 +1,5 @@
 // Running recursive work (YAML parsing, emitting and freeing nested nodes) on a
-// thread whose stack size is known, whatever thread asks: civetweb's handler
+// thread whose stack size is known, whatever thread asks: the HTTP server's handler
 // threads have small stacks, and yaml-cpp recurses once per nesting level up
 // to its own limit of 2000 levels.
 #pragma once

@@ -1,4 +1,4 @@
-#include "http/listen_check.h"
+#include "http/listen_socket.h"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -38,36 +38,35 @@ std::string Lowercased(std::string text) {
 
 }  // namespace
 
-Status CheckCanListen(const std::string& address) {
+Result<int> OpenListenSocket(const std::string& address) {
   const std::string prefix = "cannot listen on " + address + ": ";
   std::string host, port;
   if (!SplitListenAddress(address, &host, &port)) {
-    return Status::Fail(Reason::kOther, prefix + "not host:port");
+    return Result<int>::Fail(Reason::kOther, prefix + "not host:port");
   }
   addrinfo hints{};
-  hints.ai_family = host.empty() ? AF_INET : AF_UNSPEC;  // civetweb's "PORT" is IPv4 any
+  hints.ai_family = host.empty() ? AF_INET : AF_UNSPEC;  // ":PORT" is IPv4 any, as before
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
   addrinfo* list = nullptr;
   const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &list);
-  if (rc != 0) return Status::Fail(Reason::kOther, prefix + gai_strerror(rc));
-  Status result = Status::Fail(Reason::kOther, prefix + "no address");
+  if (rc != 0) return Result<int>::Fail(Reason::kOther, prefix + gai_strerror(rc));
+  Result<int> result = Result<int>::Fail(Reason::kOther, prefix + "no address");
   for (addrinfo* a = list; a != nullptr; a = a->ai_next) {
     const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
     if (fd < 0) {
-      result = Status::Fail(Reason::kOther, prefix + Lowercased(std::strerror(errno)));
+      result = Result<int>::Fail(Reason::kOther, prefix + Lowercased(std::strerror(errno)));
       continue;
     }
     const int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // as civetweb does
-    const bool bound = ::bind(fd, a->ai_addr, a->ai_addrlen) == 0;
-    const int error = errno;
-    ::close(fd);
-    if (bound) {
-      result = Status::Ok();
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // a restart finds TIME_WAIT
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+      result = Result<int>::Of(fd);
       break;
     }
-    result = Status::Fail(Reason::kOther, prefix + Lowercased(std::strerror(error)));
+    const int error = errno;
+    ::close(fd);
+    result = Result<int>::Fail(Reason::kOther, prefix + Lowercased(std::strerror(error)));
   }
   freeaddrinfo(list);
   return result;

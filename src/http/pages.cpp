@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/executor_metrics.h"
+#include "http/process_metrics.h"
 #include "http/server.h"
 
 namespace streamprobe {
@@ -23,7 +25,7 @@ std::string HtmlEscape(const std::string& text) {
 
 }  // namespace
 
-std::string RenderMetricsPage(const Snapshot& snapshot, double now_unix) {
+std::string RenderMetricsTail(const Snapshot& snapshot, double now_unix) {
   char age[256];
   std::snprintf(age, sizeof age,
                 "# HELP streamprobe_snapshot_age_seconds Seconds since the snapshot served here "
@@ -31,9 +33,13 @@ std::string RenderMetricsPage(const Snapshot& snapshot, double now_unix) {
                 "# TYPE streamprobe_snapshot_age_seconds gauge\n"
                 "streamprobe_snapshot_age_seconds %.3f\n",
                 std::max(0.0, now_unix - snapshot.built_unix()));
+  return age + RenderProcessMetrics() + RenderExecutorMetrics(Executor::Shared().stats());
+}
+
+std::string RenderMetricsPage(const Snapshot& snapshot, double now_unix) {
   std::string page;
   snapshot.AppendText(page);
-  page += age;
+  page += RenderMetricsTail(snapshot, now_unix);
   return page;
 }
 
@@ -63,7 +69,7 @@ std::string RenderStatusPage(const Snapshot& snapshot, const std::string& teleme
       ".down{color:#b00}.up{color:#070}</style></head><body><h1>streamprobe</h1><p><a href=\"" +
       HtmlEscape(telemetry_path) +
       "\">Metrics</a> · <a href=\"/api/v1/targets\">Targets (JSON)</a> · "
-      "<a href=\"/healthz\">Health</a> · <a href=\"/readyz\">Ready</a></p>"
+      "<a href=\"/-/healthy\">Health</a> · <a href=\"/-/ready\">Ready</a></p>"
       "<table><tr><th>cluster</th><th>system</th><th>target</th><th>state</th>"
       "<th>reason</th><th>detail</th></tr>";
   for (const auto& [id, r] : snapshot.results()) {

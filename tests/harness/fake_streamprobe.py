@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in for the streamprobe binary, used only to self-test harness/streamprobe.py.
 
-Implements the contract: ``--config.file=F --web.listen-address=H:P``; serves
+Implements the contract: ``--config.file=F --web.listen-address=H:P`` (and accepts
+``--web.enable-lifecycle``); serves
 ``/metrics`` with ``fake_config_reloads_total`` and ``fake_config_info{text=<first line of F>}``,
 ``/readyz`` (200), ``POST /-/reload`` and SIGHUP (re-read F).
 """
@@ -9,7 +10,7 @@ import http.server
 import signal
 import sys
 
-args = dict(a.lstrip("-").split("=", 1) for a in sys.argv[1:])
+args = dict(a.lstrip("-").partition("=")[::2] for a in sys.argv[1:])
 config_file = args["config.file"]
 host, port = args["web.listen-address"].rsplit(":", 1)
 state = {"reloads": 0, "first_line": ""}

@@ -93,6 +93,11 @@ class Streamprobe(ServerProcess):
         env: extra environment.
         start: start and wait for ``GET /readyz`` == 200 (``timeout`` s).
         port: listen port (default: a free one).
+        lifecycle: pass ``--web.enable-lifecycle`` (``POST /-/reload``); default on.
+        tls_ca: CA file that signs the server's certificate: the harness talks HTTPS
+            (the web configuration itself goes in ``args``: ``--web.config.file=...``).
+        auth: ``(user, password)`` for basic authentication on every request.
+        client_cert: ``(cert_file, key_file)`` presented on every HTTPS request.
 
     Properties: ``host``, ``port``, ``url``, ``config_path``.
     Methods: ``scrape()`` -> Scrape, ``value(name, **labels)`` (fresh scrape),
@@ -104,17 +109,18 @@ class Streamprobe(ServerProcess):
     """
 
     def __init__(self, config_text, binary=None, args=(), env=None, start=True, timeout=30.0,
-                 host="127.0.0.1", port=None):
+                 host="127.0.0.1", port=None, lifecycle=True, tls_ca=None, auth=None, client_cert=None):
         self.binary = binary or default_binary()
         if os.sep in self.binary:  # the process runs in its own directory
             self.binary = os.path.abspath(self.binary)
         self.host = host
         self.port = port or free_port(host)
+        self.tls_ca, self.auth, self.client_cert = tls_ca, auth, client_cert
         self.dir = rundir.new_dir("streamprobe")
         self.config_path = os.path.join(self.dir, "streamprobe.yml")
         self.write_config(config_text)
         argv = [self.binary, f"--config.file={self.config_path}",
-                f"--web.listen-address={host}:{self.port}"] + list(args)
+                f"--web.listen-address={host}:{self.port}"] + (["--web.enable-lifecycle"] if lifecycle else []) + list(args)
         super().__init__("streamprobe", argv, os.path.join(self.dir, "streamprobe.log"),
                          ready=lambda p: p._ready(), env=env, stop_grace=10.0)
         if start:
@@ -122,7 +128,7 @@ class Streamprobe(ServerProcess):
 
     @property
     def url(self):
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls_ca else 'http'}://{self.host}:{self.port}"
 
     def _ready(self):
         try:
@@ -134,8 +140,15 @@ class Streamprobe(ServerProcess):
         with open(self.config_path, "w") as f:
             f.write(text)
 
-    def get(self, path, timeout=10):
-        return requests.get(self.url + path, timeout=timeout)
+    def get(self, path, timeout=10, **kwargs):
+        return requests.get(self.url + path, timeout=timeout, **self._session_args(kwargs))
+
+    def _session_args(self, kwargs):
+        """requests arguments for this instance's TLS CA, client certificate and basic auth
+        (each overridable by the caller)."""
+        args = {"verify": self.tls_ca or True, "auth": self.auth, "cert": self.client_cert}
+        args.update(kwargs)
+        return args
 
     def scrape(self):
         r = self.get("/metrics")
@@ -182,7 +195,7 @@ class Streamprobe(ServerProcess):
                              show=("streamprobe_probe_rounds_total",))
 
     def reload(self):
-        return requests.post(self.url + "/-/reload", timeout=10)
+        return requests.post(self.url + "/-/reload", timeout=10, **self._session_args({}))
 
     def sighup(self):
         self._require_running().send_signal(signal.SIGHUP)
