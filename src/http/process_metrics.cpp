@@ -4,8 +4,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -20,7 +22,7 @@ struct Stat {
 };
 
 // System boot time in seconds since the epoch ("btime" of /proc/stat).
-std::optional<double> BootTime() {
+std::optional<double> ReadBootTime() {
   std::ifstream in("/proc/stat");
   std::string key;
   double value = 0;
@@ -46,7 +48,7 @@ std::optional<Stat> ReadStat() {
   }
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  const std::optional<double> boot = BootTime();
+  static const std::optional<double> boot = ReadBootTime();  // fixed while the system runs
   if (!boot || ticks <= 0) return std::nullopt;
   Stat s;
   s.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / ticks;  // utime + stime (14, 15)
@@ -77,6 +79,19 @@ void Family(std::string& out, const char* name, const char* type, const char* he
 }  // namespace
 
 std::string RenderProcessMetrics() {
+  static std::mutex mutex;
+  static std::string text;
+  static std::chrono::steady_clock::time_point read_at;
+  std::lock_guard lock(mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (text.empty() || now - read_at >= std::chrono::milliseconds(kProcessMetricsMaxAgeMs)) {
+    text = ReadProcessMetrics();
+    read_at = now;
+  }
+  return text;
+}
+
+std::string ReadProcessMetrics() {
   std::string out;
   try {
     if (const auto s = ReadStat()) {

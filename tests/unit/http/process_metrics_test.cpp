@@ -15,7 +15,7 @@ double Value(const std::string& text, const std::string& name) {
 }
 
 TEST(ProcessMetrics, TheClientLibraryFamiliesWithPlausibleValues) {
-  const std::string text = "\n" + RenderProcessMetrics();
+  const std::string text = "\n" + ReadProcessMetrics();
   EXPECT_GE(Value(text, "process_cpu_seconds_total"), 0);
   EXPECT_GT(Value(text, "process_resident_memory_bytes"), 1 << 20);
   EXPECT_GT(Value(text, "process_virtual_memory_bytes"), Value(text, "process_resident_memory_bytes"));
@@ -25,10 +25,16 @@ TEST(ProcessMetrics, TheClientLibraryFamiliesWithPlausibleValues) {
   const double fds = Value(text, "process_open_fds");
   EXPECT_GE(fds, 3);
   const int extra = dup(0);
-  EXPECT_EQ(Value("\n" + RenderProcessMetrics(), "process_open_fds"), fds + 1);
+  EXPECT_EQ(Value("\n" + ReadProcessMetrics(), "process_open_fds"), fds + 1);
   close(extra);
   EXPECT_GT(Value(text, "process_max_fds"), fds);
   EXPECT_NE(text.find("# TYPE process_cpu_seconds_total counter"), std::string::npos);
+}
+
+TEST(ProcessMetrics, ScrapesShareOneReadingPerSecond) {
+  const std::string first = RenderProcessMetrics();
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(RenderProcessMetrics(), first);  // within kProcessMetricsMaxAgeMs
 }
 
 }  // namespace
