@@ -5,7 +5,6 @@
 #include <cstring>
 #include <memory>
 
-#include "core/executor.h"
 #include "http/daemon.h"
 #include "http/server.h"
 
@@ -102,12 +101,15 @@ bool Authorized(MHD_Connection* c, const BasicAuthVerifier& auth) {
   return ok;
 }
 
+MHD_Result MethodNotAllowed(MHD_Connection* c, const WebServer::Daemon& d, const char* allow) {
+  ResponsePtr response = TextResponse(std::string("use ") + allow + "\n");
+  if (!response) return MHD_NO;
+  MHD_add_response_header(response.get(), MHD_HTTP_HEADER_ALLOW, allow);
+  return Queue(c, d, MHD_HTTP_METHOD_NOT_ALLOWED, std::move(response), "text/plain; charset=utf-8");
+}
+
 MHD_Result Reload(MHD_Connection* c, const WebServer::Daemon& d, const std::string& method) {
-  if (method != MHD_HTTP_METHOD_POST) {
-    ResponsePtr response = TextResponse("use POST\n");
-    MHD_add_response_header(response.get(), MHD_HTTP_HEADER_ALLOW, "POST");
-    return Queue(c, d, MHD_HTTP_METHOD_NOT_ALLOWED, std::move(response), "text/plain; charset=utf-8");
-  }
+  if (method != MHD_HTTP_METHOD_POST) return MethodNotAllowed(c, d, "POST");
   if (!d.server->options().enable_lifecycle) {
     return Text(c, d, MHD_HTTP_FORBIDDEN, "Lifecycle API is not enabled (--web.enable-lifecycle).\n");
   }
@@ -120,9 +122,7 @@ MHD_Result Route(MHD_Connection* c, const WebServer::Daemon& d, const std::strin
   const WebServer& server = *d.server;
   if (url == "/-/reload") return Reload(c, d, method);
   if (method != MHD_HTTP_METHOD_GET && method != MHD_HTTP_METHOD_HEAD) {  // HEAD: same headers, no body
-    ResponsePtr response = TextResponse("use GET or HEAD\n");
-    MHD_add_response_header(response.get(), MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    return Queue(c, d, MHD_HTTP_METHOD_NOT_ALLOWED, std::move(response), "text/plain; charset=utf-8");
+    return MethodNotAllowed(c, d, "GET, HEAD");
   }
   if (url == server.options().telemetry_path) return ServeMetrics(c, d);
   if (url == "/healthz" || url == "/-/healthy") return Text(c, d, MHD_HTTP_OK, "ok\n");
@@ -163,6 +163,7 @@ MHD_Result HandleRequest(void* cls, MHD_Connection* connection, const char* url,
   if (!certificate_problem.empty()) return Text(connection, d, MHD_HTTP_FORBIDDEN, certificate_problem + "\n");
   if (!Authorized(connection, d.settings()->auth)) {
     ResponsePtr response = TextResponse("Unauthorized\n");
+    if (!response) return MHD_NO;
     MHD_add_response_header(response.get(), MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
     AddCommonHeaders(response.get(), d);
     return MHD_queue_basic_auth_fail_response(connection, kRealm, response.get());

@@ -167,6 +167,21 @@ def test_sighup_reloads_the_web_config_without_dropping_a_scrape(secured):
     assert set(results) <= {200, 401} and results[200] > 20, results
 
 
+def test_post_reload_restarts_tls_from_inside_a_request(tmp_path):
+    """POST /-/reload runs on one of the server's own threads: a TLS change there starts
+    the new server and retires the one answering the request, without a deadlock."""
+    path = web_config(tmp_path, tls_block())
+    sp = Streamprobe(CONFIG, args=[f"--web.config.file={path}"], tls_ca=CA)
+    try:
+        path.write_text(tls_block() + "  min_version: TLS13\n")
+        assert sp.reload().status_code == 200
+        assert curl("--cacert", CA, "--tls-max", "1.2", sp.url + "/-/ready")[0] != 0
+        assert curl("--cacert", CA, sp.url + "/-/ready")[1] == 200
+        assert sp.reload().status_code == 200  # again, on the new server
+    finally:
+        sp.stop()
+
+
 def test_lifecycle_api_is_off_unless_enabled(tmp_path):
     off = Streamprobe(CONFIG, lifecycle=False)
     try:
