@@ -84,5 +84,26 @@ TEST(FlagsTest, ExporterStyleFlags) {
   EXPECT_EQ(error, "--log.level must be debug, info, warn or error");
 }
 
+TEST(FlagsTest, WebFlagsAndHelp) {
+  const char* argv[] = {"streamprobe", "--web.config.file=web.yml", "--web.enable-lifecycle"};
+  Flags flags;
+  std::string error;
+  EXPECT_FALSE(flags.enable_lifecycle);  // off unless asked, as in Prometheus
+  ASSERT_TRUE(ParseFlags(3, const_cast<char**>(argv), &flags, &error)) << error;
+  EXPECT_EQ(flags.web_config_file, "web.yml");
+  EXPECT_TRUE(flags.enable_lifecycle);
+  for (const char* help : {"-h", "--help"}) {
+    const char* asked[] = {"streamprobe", help};
+    error = "unset";
+    EXPECT_FALSE(ParseFlags(2, const_cast<char**>(asked), &flags, &error));
+    EXPECT_EQ(error, "") << help << " is a request for help, not an error";
+  }
+  for (const char* flag : {"--config.file", "--config.check", "--web.listen-address", "--web.telemetry-path",
+                           "--web.config.file", "--web.enable-lifecycle", "--log.level", "--log.format",
+                           "--version", "--help"}) {
+    EXPECT_NE(UsageText().find(flag), std::string::npos) << flag;
+  }
+}
+
 }  // namespace
 }  // namespace streamprobe
