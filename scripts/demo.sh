@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds streamprobe, and runs the demo platform with
-# streamprobe watching it (scripts/demo.py; pass --incident to reproduce the
-# deployment report's failures, --port N for another port).
+# streamprobe, Prometheus and Alertmanager watching it (scripts/demo.py; pass
+# --incident to reproduce the deployment report's failures, --scenario NAME to break
+# the healthy platform, --port N for another port; --help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${BUILD_DIR:-build}"

@@ -1,7 +1,7 @@
 """A real Prometheus and Alertmanager in front of one streamprobe, and a webhook
 receiver that keeps every notification, for alerting tests end to end.
 
-``AlertStack(tmp, "127.0.0.1:port", for_divisor=None)``: Prometheus (the shipped
+``AlertStack(tmp, "127.0.0.1:port", for_divisor=None, on_notification=None)``: Prometheus (the shipped
 ``rules/*.rules.yml``, scrape and evaluation every 1 s, ``honor_labels`` like the shipped
 ServiceMonitor) sending to an Alertmanager with the shipped
 ``deploy/alertmanager/alertmanager.yml``: routes and inhibitions as shipped, every
@@ -76,18 +76,23 @@ class Server:
 
 class WebhookReceiver:
     """Alertmanager's receivers all post here: every notification (the webhook JSON,
-    version 4) is kept in arrival order. Thread-safe; stopped by stop()."""
+    version 4) is kept in arrival order, and passed to ``on_notification`` if given (on
+    the server's thread). Thread-safe; stopped by stop()."""
 
-    def __init__(self):
+    def __init__(self, on_notification=None):
         self._notifications = []
+        self._on_notification = on_notification
         self._lock = threading.Lock()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                notification = json.loads(body)
                 with receiver._lock:
-                    receiver._notifications.append(json.loads(body))
+                    receiver._notifications.append(notification)
+                if receiver._on_notification:
+                    receiver._on_notification(notification)
                 self.send_response(200)
                 self.end_headers()
 
@@ -131,15 +136,16 @@ class AlertStack:
     """See the module doc. Use as a context manager; as a dict it gives "am", "prom",
     "tmp", "webhook"."""
 
-    def __init__(self, tmp, streamprobe_address, for_divisor=None):
+    def __init__(self, tmp, streamprobe_address, for_divisor=None, on_notification=None):
         self.tmp = tmp
         self.address = streamprobe_address
         self.for_divisor = for_divisor
+        self.on_notification = on_notification
 
     def __enter__(self):
         tmp = self.tmp
         prometheus, alertmanager = tool("prometheus"), tool("prometheus-alertmanager")
-        self.webhook = WebhookReceiver()
+        self.webhook = WebhookReceiver(self.on_notification)
         rules = tmp / "rules"
         rules.mkdir()
         for path in (ROOT / "rules").glob("*.rules.yml"):
