@@ -174,23 +174,29 @@ SCENARIOS = {
 
 # ------------------------------------------------------------------ notifications
 class Printer:
-    """Prints each Alertmanager notification as one line per alert; the always-firing
-    StreamprobeWatchdog only once."""
+    """Prints each alert when it starts firing and when it resolves, once (Alertmanager
+    repeats firing notifications); the always-firing StreamprobeWatchdog only once."""
 
     def __init__(self):
-        self.watchdog_seen = False
+        self.firing = set()
 
     def __call__(self, notification):
         for alert in notification["alerts"]:
             labels = alert["labels"]
+            key = tuple(sorted(labels.items()))
+            firing = alert["status"] == "firing"
+            if firing == (key in self.firing):
+                continue  # a repeat
+            if firing:
+                self.firing.add(key)
+            else:
+                self.firing.discard(key)
             if labels["alertname"] == "StreamprobeWatchdog":
-                if not self.watchdog_seen:
-                    self.watchdog_seen = True
-                    say("notification: StreamprobeWatchdog (always firing: the alerting pipeline works)")
+                say("notification: StreamprobeWatchdog (always firing: the alerting pipeline works)")
                 continue
             subject = " ".join(f"{k}={labels[k]}" for k in ("cluster", "broker_id", "connector", "task",
                                                             "flink_job", "group", "target") if labels.get(k))
-            state = "FIRING" if alert["status"] == "firing" else "resolved"
+            state = "FIRING" if firing else "resolved"
             say(f"notification: {state} [{labels.get('severity', '')}] {labels['alertname']} {subject}: "
                 f"{alert['annotations'].get('summary', '')}")
 
