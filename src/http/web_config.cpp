@@ -167,7 +167,9 @@ std::map<std::string, std::string> DecodeUsers(Decoder& top) {
 std::vector<std::pair<std::string, std::string>> DecodeHeaders(Decoder d) {
   d.Bool("http2", true);  // accepted for compatibility; streamprobe serves HTTP/1.1
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, value] : d.StringMap("headers")) {
+  for (const auto& header : d.StringMap("headers")) {
+    const std::string& name = header.first;  // not a structured binding: clang 14 cannot capture one
+    const std::string& value = header.second;
     const auto allowed = std::find_if(std::begin(kAllowedHeaders), std::end(kAllowedHeaders),
                                       [&](const char* h) { return Lower(h) == Lower(name); });
     if (allowed == std::end(kAllowedHeaders)) {
