@@ -125,13 +125,22 @@ def build_loader():
     return exe
 
 
-def scrape_once(host, port):
+def fetch(host, port, path="/metrics", timeout=10):
+    """GET `path` on a new connection: (milliseconds from connect to last byte, status, body)."""
     start = time.perf_counter()
-    conn = http.client.HTTPConnection(host, port, timeout=10)
-    conn.request("GET", "/metrics")
-    body = conn.getresponse().read()
-    conn.close()
-    return (time.perf_counter() - start) * 1000.0, len(body)
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    return (time.perf_counter() - start) * 1000.0, response.status, body
+
+
+def scrape_once(host, port):
+    ms, _, body = fetch(host, port)
+    return ms, len(body)
 
 
 def rss_kib(pid):
@@ -172,12 +181,28 @@ def idle_cpu(pid, seconds):
     return (after[0] - before[0]) * per_minute, (after[1] - before[1]) * per_minute
 
 
-def produce_some(kraft, topic):
-    """A few messages on partitions 0..9 of `topic` so committed offsets lag."""
+def produce_some(kraft, topic, count=200):
+    """`count` keyed messages on `topic` (spread over its partitions) so committed offsets lag."""
     from harness.jars import JarSet
     from harness.tools import KafkaTools
     tools = KafkaTools(kraft.bootstrap_servers, JarSet("kafka4"))
-    tools.produce(topic, [(f"k{i}", f"v{i}") for i in range(200)])
+    tools.produce(topic, [(f"k{i}", f"v{i}") for i in range(count)])
+
+
+def create_topics(loader, bootstrap, topics, per_topic):
+    """Topics scale-0..scale-<topics-1> with `per_topic` partitions each (replication factor 1)."""
+    t0 = time.monotonic()
+    subprocess.run([loader, bootstrap, "topics", "scale", str(topics), str(per_topic)], check=True)
+    print(f"created {topics} topics x {per_topic} partitions in {time.monotonic() - t0:.1f} s")
+
+
+def commit_groups(loader, bootstrap, groups, group_partitions):
+    """Groups bench-0..bench-<groups-1>, group i committing offset i % 3 on partitions
+    (i + p) % 100, p < `group_partitions`, of topic scale-0."""
+    t0 = time.monotonic()
+    subprocess.run([loader, bootstrap, "groups", "bench", str(groups), "scale-0", str(group_partitions)],
+                   check=True)
+    print(f"committed offsets for {groups} groups in {time.monotonic() - t0:.1f} s")
 
 
 def main():
@@ -198,16 +223,9 @@ def main():
     loader = build_loader()
     with KafkaKraftCluster(controllers=1, brokers=2) as kraft:
         print(f"kafka {kraft.version} kraft up in {kraft.startup_seconds:.1f} s: {kraft.bootstrap_servers}")
-        t0 = time.monotonic()
-        per_topic = args.partitions // args.topics
-        subprocess.run([loader, kraft.bootstrap_servers, "topics", "scale", str(args.topics),
-                        str(per_topic)], check=True)
-        print(f"created {args.topics} topics x {per_topic} partitions in {time.monotonic() - t0:.1f} s")
+        create_topics(loader, kraft.bootstrap_servers, args.topics, args.partitions // args.topics)
         produce_some(kraft, "scale-0")
-        t0 = time.monotonic()
-        subprocess.run([loader, kraft.bootstrap_servers, "groups", "bench", str(args.groups),
-                        "scale-0", str(args.group_partitions)], check=True)
-        print(f"committed offsets for {args.groups} groups in {time.monotonic() - t0:.1f} s")
+        commit_groups(loader, kraft.bootstrap_servers, args.groups, args.group_partitions)
 
         sp = Streamprobe(f"""
 clusters:
