@@ -1,20 +1,12 @@
-#include <crypt.h>
-
 #include <gtest/gtest.h>
 
+#include "http/bcrypt_hash.h"
 #include "http/web_config.h"
 
 namespace streamprobe {
 namespace {
 
 const std::string kDir = std::string(STREAMPROBE_FIXTURES) + "/web";
-
-std::string Bcrypt(const std::string& password) {
-  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 5, nullptr, 0, setting, sizeof setting), nullptr);
-  crypt_data data{};
-  return crypt_rn(password.c_str(), setting, &data, sizeof data);
-}
 
 std::string Errors(const LoadedWebConfig& loaded) { return FormatErrors(loaded.errors); }
 
@@ -26,7 +18,7 @@ TEST(WebConfig, NoFileIsPlainHttpWithoutAuth) {
 }
 
 TEST(WebConfig, ExporterToolkitFileWithEveryServedOption) {
-  const std::string hash = Bcrypt("secret");
+  const std::string hash = BcryptHash("secret", "$2b$");
   const LoadedWebConfig loaded = LoadWebConfigText(
       "tls_server_config:\n"
       "  cert_file: server.pem\n"  // relative: to the web configuration's directory
