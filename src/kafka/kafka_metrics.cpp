@@ -226,6 +226,10 @@ void RenderGroupCounts(const KafkaRound& r, MetricSet& m) {
           "Groups not read this round: their coordinator partition is leaderless or its leader "
           "did not answer",
           {}, r.coordinator_unavailable);
+  m.Gauge("streamprobe_kafka_consumer_groups_offsets_unreadable",
+          "Groups whose committed offsets could not be read this round (OffsetFetch failed, or a "
+          "__consumer_offsets commit not understood); their lag series are absent (unknown, not 0)",
+          {}, r.offsets_unreadable);
 }
 
 }  // namespace

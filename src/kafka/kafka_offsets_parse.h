@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,15 @@ struct OffsetsKey {
 // other versions. A short key or a negative length is kBadPayload.
 Result<OffsetsKey> ParseOffsetsKey(std::string_view key);
 
-// Parses the committed offset out of an OffsetCommitValue of version 0-3
+// The newest OffsetCommitValue version this parser reads (Kafka 4 writes 4).
+inline constexpr int kNewestOffsetCommitValueVersion = 4;
+
+// Parses the committed offset out of an OffsetCommitValue of version 0-4
 // (int16 version, int64 offset first in every version; the rest is checked to
-// be present). Versions above 3 and short values are kBadPayload.
+// be present). Version 4 is the first flexible one: its metadata is a
+// COMPACT_STRING and tagged fields follow, which are skipped (upstream
+// group-coordinator/src/main/resources/common/message/OffsetCommitValue.json).
+// Newer versions and short values are kBadPayload.
 Result<std::int64_t> ParseOffsetCommitValue(std::string_view value);
 
 // Committed offsets per group, built by applying __consumer_offsets records in
@@ -42,15 +49,20 @@ class OffsetsTable {
  public:
   // Applies one record: an offset commit sets (group, topic, partition), a
   // tombstone (`value` absent) deletes it, other key types are skipped.
-  // Returns false if the record could not be parsed (the table is unchanged).
-  bool Apply(std::string_view key, std::optional<std::string_view> value);
+  // A commit whose value cannot be parsed (a newer version, truncated) makes
+  // that partition's offset unknown until a later commit or tombstone for it:
+  // the error is returned. A key that cannot be parsed changes nothing.
+  Status Apply(std::string_view key, std::optional<std::string_view> value);
   // The committed offsets of `groups`, in that order; groups without any
-  // commit get an ok entry with no partitions.
+  // commit get an ok entry with no partitions. A group with a partition of
+  // unknown offset gets ok=false and no partitions: its lag is unknown, never
+  // the lag of the partitions that happened to parse.
   std::vector<GroupOffsets> Offsets(const std::vector<std::string>& groups) const;
-  std::size_t size() const;  // (group, topic, partition) entries
+  std::size_t size() const;  // (group, topic, partition) entries with a known offset
 
  private:
-  std::map<std::string, std::map<TopicPartition, std::int64_t>> by_group_;
+  std::map<std::string, std::map<TopicPartition, std::int64_t>> committed_;
+  std::map<std::string, std::set<TopicPartition>> unreadable_;  // latest commit not parsed
 };
 
 }  // namespace streamprobe::kafka

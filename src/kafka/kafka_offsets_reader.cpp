@@ -124,7 +124,7 @@ void OffsetsTopicReader::Poll(Deadline deadline) {
       const std::string_view key(static_cast<const char*>(m->key), m->key_len);
       std::optional<std::string_view> value;
       if (m->payload != nullptr) value.emplace(static_cast<const char*>(m->payload), m->len);
-      if (m->key != nullptr) table_.Apply(key, value);  // unparsable records are skipped
+      if (m->key != nullptr) NoteUnparsed(table_.Apply(key, value));
       ++records_;
       next_[m->partition] = std::max(next_[m->partition], m->offset + 1);
     }
@@ -162,6 +162,15 @@ Status OffsetsTopicReader::CatchUp(Deadline deadline) {
   return Status::Ok();
 }
 
+void OffsetsTopicReader::NoteUnparsed(const Status& applied) {
+  if (applied.ok()) return;
+  if (unparsed_++ == 0) {
+    LogWarn("__consumer_offsets record not understood; groups with such commits get no lag "
+            "until a readable commit replaces it",
+            {{"bootstrap", config_.BootstrapServers()}, {"detail", applied.detail()}});
+  }
+}
+
 void OffsetsTopicReader::LogReachedEnd() {
   reached_end_ = true;
   const double seconds =
@@ -171,6 +180,7 @@ void OffsetsTopicReader::LogReachedEnd() {
            {"partitions", std::to_string(next_.size())},
            {"records", std::to_string(records_)},
            {"offsets", std::to_string(table_.size())},
+           {"unparsed", std::to_string(unparsed_)},
            {"seconds", std::to_string(seconds)}});
 }
 

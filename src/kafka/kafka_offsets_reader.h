@@ -45,6 +45,8 @@ class OffsetsTopicReader {
   bool Reached(const std::vector<std::int64_t>& end) const;
   void Stop();
   void LogReachedEnd();
+  // Counts a record the table could not parse; the first one is logged.
+  void NoteUnparsed(const Status& applied);
 
   KafkaConfig config_;
   std::unique_ptr<RdHandle> handle_;
@@ -54,6 +56,7 @@ class OffsetsTopicReader {
   rd_kafka_resp_err_t last_error_ = RD_KAFKA_RESP_ERR_NO_ERROR;  // of a consumed message
   OffsetsTable table_;
   std::uint64_t records_ = 0;                       // records read since the reader was made
+  std::uint64_t unparsed_ = 0;                      // of those, records the table could not parse
   std::chrono::steady_clock::time_point made_at_;   // for the first catch-up's log line
   bool reached_end_ = false;                        // the end was reached once (logged)
 };

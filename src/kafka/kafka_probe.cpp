@@ -189,9 +189,12 @@ void KafkaProbe::ReadGroups(const ProbeContext& ctx, KafkaRound& round) {
   }
   auto offsets = seams_.client->CommittedOffsets(ids, ctx.deadline);
   std::set<TopicPartition> wanted;
+  int read = 0;
   for (const auto& g : offsets) {
+    if (g.ok) ++read;
     for (const auto& [tp, committed] : g.committed) wanted.insert(tp);
   }
+  round.offsets_unreadable = static_cast<int>(ids.size()) - read;
   auto log_end = seams_.client->LogEndOffsets({wanted.begin(), wanted.end()}, ctx.deadline);
   const double now = seams_.now_unix();
   history_.Record(log_end, now);

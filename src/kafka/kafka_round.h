@@ -39,6 +39,7 @@ struct KafkaRound {
   bool groups_ok = false;          // groups listed this round
   std::vector<GroupInfo> groups;   // filtered, sorted by id
   int coordinator_unavailable = 0; // groups skipped: coordinator leaderless or unreachable
+  int offsets_unreadable = 0;      // groups asked whose committed offsets were not read
   std::vector<GroupLag> lag;       // sorted by group
 
   bool canary_configured = false;

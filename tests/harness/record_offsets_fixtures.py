@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Record raw ``__consumer_offsets`` records of a real Kafka 3.9 broker into
+"""Record raw ``__consumer_offsets`` records of a real Kafka broker into
 tests/fixtures/kafka/offsets/ for the offsets parser's unit tests.
 
-    /usr/bin/python3 tests/harness/record_offsets_fixtures.py [--out tests/fixtures/kafka/offsets]
+    /usr/bin/python3 tests/harness/record_offsets_fixtures.py [--kafka kafka39|kafka4]
+        [--out tests/fixtures/kafka/offsets]
 
-Starts one ZooKeeper and one Kafka 3.9 broker with the harness, lets group ``billing``
-commit offsets 5 (partition 0) of topic ``orders``, deletes that commit (a tombstone),
-then reads the broker's ``__consumer_offsets`` log segments and writes the key and value
-bytes of one record of each kind exactly as stored.  Existing files are kept unless
-``--overwrite`` is given: unit tests depend on the recorded values.  Takes about a minute.
+With ``--kafka kafka39`` (the default) starts one ZooKeeper and one Kafka 3.9 broker,
+with ``--kafka kafka4`` one KRaft controller and one Kafka 4 broker (files get a
+``_kafka4`` suffix). Lets group ``billing`` commit offset 5 (partition 0) of topic
+``orders``, deletes that commit (a tombstone), then reads the broker's
+``__consumer_offsets`` log segments and writes the key and value bytes of one record of
+each kind exactly as stored.  Existing files are kept unless ``--overwrite`` is given:
+unit tests depend on the recorded values.  Takes about a minute.
 """
 import argparse
 import glob
@@ -18,7 +21,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from harness.jars import JarSet  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
+from harness.kraft import KafkaKraftCluster  # noqa: E402
 from harness.tools import KafkaTools  # noqa: E402
 from harness.wait import wait_until  # noqa: E402
 from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
@@ -112,32 +117,47 @@ def save(out, name, data, overwrite):
     print(f"  wrote {os.path.relpath(path, REPO)} ({len(data)} bytes)")
 
 
+def record(kafka, broker, tools):
+    """(commit, group metadata, tombstone) records of group ``billing`` on a started cluster."""
+    tools.create_topic(TOPIC, partitions=1)
+    tools.produce(TOPIC, [f"order-{i}" for i in range(8)])
+    tools.consume(TOPIC, group=GROUP, max_messages=5)
+    commit = wait_until(lambda: find_record(broker, is_commit), timeout=60,
+                        what="an offset commit in __consumer_offsets")
+    group = wait_until(lambda: find_record(broker, is_group_metadata), timeout=60,
+                       what="group metadata in __consumer_offsets")
+    tools.run("consumer-groups", ["--bootstrap-server", kafka.bootstrap_servers,
+                                  "--delete-offsets", "--group", GROUP, "--topic", TOPIC])
+    tombstone = wait_until(lambda: find_record(broker, is_tombstone), timeout=60,
+                           what="an offset commit tombstone in __consumer_offsets")
+    return commit, group, tombstone
+
+
+def record_kafka39():
+    with ZooKeeperEnsemble(size=1) as zk, KafkaZkCluster(zk, brokers=1, name="offsets") as kafka:
+        return record(kafka, kafka.brokers[0], KafkaTools(kafka.bootstrap_servers))
+
+
+def record_kafka4():
+    jars = JarSet("kafka4")
+    with KafkaKraftCluster(controllers=1, brokers=1, jars=jars) as kafka:
+        return record(kafka, kafka.brokers[0], KafkaTools(kafka.bootstrap_servers, jars=jars))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--kafka", choices=("kafka39", "kafka4"), default="kafka39")
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures", "kafka", "offsets"))
     ap.add_argument("--overwrite", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    with ZooKeeperEnsemble(size=1) as zk, KafkaZkCluster(zk, brokers=1, name="offsets") as kafka:
-        broker = kafka.brokers[0]
-        tools = KafkaTools(kafka.bootstrap_servers)
-        tools.create_topic(TOPIC, partitions=1)
-        tools.produce(TOPIC, [f"order-{i}" for i in range(8)])
-        tools.consume(TOPIC, group=GROUP, max_messages=5)
-        commit = wait_until(lambda: find_record(broker, is_commit), timeout=60,
-                            what="an offset commit in __consumer_offsets")
-        group = wait_until(lambda: find_record(broker, is_group_metadata), timeout=60,
-                           what="group metadata in __consumer_offsets")
-        tools.run("consumer-groups", ["--bootstrap-server", kafka.bootstrap_servers,
-                                      "--delete-offsets", "--group", GROUP, "--topic", TOPIC])
-        tombstone = wait_until(lambda: find_record(broker, is_tombstone), timeout=60,
-                               what="an offset commit tombstone in __consumer_offsets")
-    save(args.out, "offset_commit__key.bin", commit[0], args.overwrite)
-    save(args.out, "offset_commit__value.bin", commit[1], args.overwrite)
-    save(args.out, "group_metadata__key.bin", group[0], args.overwrite)
-    save(args.out, "group_metadata__value.bin", group[1], args.overwrite)
-    save(args.out, "offset_commit__tombstone_key.bin", tombstone[0], args.overwrite)
-
+    commit, group, tombstone = record_kafka4() if args.kafka == "kafka4" else record_kafka39()
+    suffix = "_kafka4" if args.kafka == "kafka4" else ""
+    save(args.out, f"offset_commit__key{suffix}.bin", commit[0], args.overwrite)
+    save(args.out, f"offset_commit__value{suffix}.bin", commit[1], args.overwrite)
+    save(args.out, f"group_metadata__key{suffix}.bin", group[0], args.overwrite)
+    save(args.out, f"group_metadata__value{suffix}.bin", group[1], args.overwrite)
+    save(args.out, f"offset_commit__tombstone_key{suffix}.bin", tombstone[0], args.overwrite)
 
 if __name__ == "__main__":
     main()

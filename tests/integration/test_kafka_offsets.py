@@ -1,9 +1,10 @@
 """consumer_groups.offsets_source: the committed offsets read from __consumer_offsets
 give the same lag as the admin API (OffsetFetch per group), on the same cluster.
 
-One streamprobe probes the session's ZooKeeper-mode cluster twice: cluster ``admin``
-with ``offsets_source: admin_api`` and cluster ``topic`` with ``offsets_source:
-offsets_topic``. Reference truth: ``kafka-consumer-groups --describe``.
+One streamprobe probes a cluster twice: cluster ``admin`` with ``offsets_source:
+admin_api`` and cluster ``topic`` with ``offsets_source: offsets_topic``, on the
+session's ZooKeeper-mode Kafka 3.9 cluster and on its KRaft Kafka 4 cluster (which
+writes OffsetCommitValue version 4). Reference truth: ``kafka-consumer-groups --describe``.
 """
 import os
 import time
@@ -13,6 +14,7 @@ import pytest
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "harness")))
 
+from harness.jars import JarSet  # noqa: E402
 from harness.tools import KafkaTools  # noqa: E402
 from harness.wait import wait_until  # noqa: E402
 
@@ -34,15 +36,15 @@ def config(kafka):
     return "clusters:" + targets
 
 
-def partition_lag(s, cluster, partition):
-    return s.value("streamprobe_kafka_consumer_group_partition_lag", cluster=cluster, group=GROUP,
-                   topic=TOPIC, partition=partition)
+def partition_lag(s, cluster, partition, group=GROUP, topic=TOPIC):
+    return s.value("streamprobe_kafka_consumer_group_partition_lag", cluster=cluster, group=group,
+                   topic=topic, partition=partition)
 
 
-def same_lag_as(truth):
+def same_lag_as(truth, group=GROUP, topic=TOPIC):
     """A predicate: both clusters report kafka-consumer-groups' lag on every partition."""
     def check(s):
-        return all(partition_lag(s, cluster, r["partition"]) == r["lag"]
+        return all(partition_lag(s, cluster, r["partition"], group, topic) == r["lag"]
                    for cluster in ("admin", "topic") for r in truth)
     return check
 
@@ -94,6 +96,27 @@ def test_offsets_topic_reports_the_same_lag_as_admin_api(kafka_zk, tools, stream
                               for c in ("admin", "topic") for r in truth),
                 timeout=60, what="no partition lag after --delete-offsets", show=SHOW)
 
+
+def test_offsets_topic_reads_kafka4_commits(kraft, streamprobe_factory):
+    """Kafka 4 writes OffsetCommitValue version 4 (flexible: compact metadata string and
+    tagged fields): the offsets_topic mode reads the same lag as the admin API there too,
+    where it once read no commit at all and reported every group's lag as 0."""
+    group, topic = "kafka4-offsets-group", "kafka4-offsets"
+    tools = KafkaTools(kraft.bootstrap_servers, JarSet("kafka4"))
+    tools.create_topic(topic, partitions=3, replication_factor=2)
+    tools.produce(topic, [f"m{i}" for i in range(30)])
+    tools.consume(topic, group=group, max_messages=12)
+    truth = tools.consumer_groups_describe(group)
+    assert sum(r["lag"] for r in truth) == 18
+
+    sp = streamprobe_factory(config(kraft))
+    s = sp.wait_for(same_lag_as(truth, group, topic), timeout=60,
+                    what="the same lag in both modes on Kafka 4", show=SHOW)
+    for cluster in ("admin", "topic"):
+        assert s.value("streamprobe_kafka_consumer_group_lag", cluster=cluster, group=group) == 18
+    assert s.value("streamprobe_kafka_consumer_groups_offsets_unreadable", cluster="topic") == 0
+    readers = reader_log_lines(sp)
+    assert len(readers) == 1 and "offsets=0" not in readers[0], readers
 
 
 LAGGING_GROUP, LAGGING_TOPIC = "time-lag-group", "time-lag"

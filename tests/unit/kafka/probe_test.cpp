@@ -307,6 +307,7 @@ TEST(KafkaProbe, ConsumerGroupLagWithAllowDeny) {
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partition_lag{group=\"billing\",topic=\"orders\",partition=\"1\"} 4"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_groups{state=\"empty\"} 1"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_series_dropped 0"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_groups_offsets_unreadable 0"));
   EXPECT_EQ(text.find("_internal"), std::string::npos);
 }
 
@@ -327,6 +328,27 @@ TEST(KafkaProbe, UnknownLogEndLeavesGroupLagAbsentAndFlagged) {
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partitions_without_log_end{group=\"billing\"} 2"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_partitions_without_log_end{group=\"audit\"} 1"));
   EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_members{group=\"billing\"} 2"));
+}
+
+// A group whose committed offsets were not read (OffsetFetch failed, or a
+// __consumer_offsets commit not understood) has no lag series and is counted.
+TEST(KafkaProbe, UnreadableOffsetsLeaveGroupLagAbsentAndCounted) {
+  Rig rig;
+  rig.config.groups.deny = "^_";
+  rig.config.groups.per_partition = true;
+  SetUpGroups(*rig.client);
+  rig.client->offsets[1] = {"billing", false, {}};
+  auto probe = rig.Probe(false);
+  const std::string text = Text(probe.Run(Ctx()));
+  EXPECT_EQ(text.find("streamprobe_kafka_consumer_group_lag{group=\"billing\"}"), std::string::npos) << text;
+  EXPECT_EQ(text.find("group=\"billing\",topic="), std::string::npos);
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_group_lag{group=\"audit\"} 0"));
+  EXPECT_TRUE(Has(text, "streamprobe_kafka_consumer_groups_offsets_unreadable 1"));
+
+  rig.client->offsets.clear();  // no answer at all for either group
+  const std::string none = Text(probe.Run(Ctx()));
+  EXPECT_TRUE(Has(none, "streamprobe_kafka_consumer_groups_offsets_unreadable 2")) << none;
+  EXPECT_EQ(none.find("streamprobe_kafka_consumer_group_lag{"), std::string::npos);
 }
 
 // One partition's end offset known, the other's not: the known partition's lag
