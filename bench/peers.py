@@ -1,32 +1,39 @@
 #!/usr/bin/env python3
-"""Side by side: streamprobe, kafka_exporter and Burrow on one real Kafka cluster.
+"""Side by side: streamprobe and Burrow on one real Kafka cluster (kafka_exporter: skipped).
 
-Installs the peers by name at exact versions (`go install module@version`, GOPATH,
-GOMODCACHE, GOCACHE and GOBIN under --peer-cache; a peer the Go module proxy refuses is
-reported and left out, the run goes on without it). Then, per size (S: 1k partitions /
-100 groups, M: 10k / 1k, L: --l-partitions / --l-groups), it starts a KRaft cluster
-through the test harness (Kafka 4.x, or 3.9 with --kafka kafka39; 1 controller + enough
-brokers that none hosts more partitions than its open-file limit allows), creates topics of 100 partitions and groups
-that commit offsets on 10 partitions each (bench/kafka_scale.py's librdkafka loader),
-produces --messages keyed messages so lags are non-zero, stops producing, reads the lag of
---sample-groups groups with kafka-consumer-groups --describe, and runs one exporter at a
-time on the unchanged cluster:
+Peers are installed by name: Burrow with `apt-get install burrow` when `Burrow` is not on
+PATH (Debian's package, 1.2.1). kafka_exporter has no Debian package and the Go module
+proxy refuses its module, so the script only checks for the package, prints that it is
+skipped and measures nothing for it (docs/benchmarks.md quotes published figures).
 
-  * Burrow (consumer from __consumer_offsets, HTTP API; needs a ZooKeeper, started for it)
-  * streamprobe with consumer_groups.per_partition off, on, and on with
-    offsets_source: offsets_topic (series_budget 1000000, so everything is exported)
-  * kafka_exporter (each scrape does the whole collection; --peer-scrapes, --scrape-timeout)
+Per size (S: 1k partitions / 100 groups, M: 10k / 1k, L: --l-partitions / --l-groups) it
+starts, through the test harness, a 1-member ZooKeeper and a Kafka cluster: by default
+Kafka 3.9 in ZooKeeper mode (--kafka kafka39-zk), or KRaft (--kafka kafka39 | kafka4:
+1 controller); enough brokers that none hosts more partitions than its open-file limit
+allows. It creates topics of 100 partitions and groups that commit offsets on 10
+partitions each (bench/kafka_scale.py's librdkafka loader), produces --messages keyed
+messages so lags are non-zero, stops producing, reads the lag of --sample-groups groups
+with kafka-consumer-groups --describe, and then, on the unchanged cluster:
 
-For each it reports scrapes, errors, p50/p99/max scrape (connect to last byte), RSS
-(VmRSS of the process and its children), CPU-s/min idle (no scrapes, --idle-seconds),
-CPU-s per scrape (CPU of the serving process during the scrapes minus its idle rate),
-samples in the exposition, the probe round (streamprobe_probe_duration_seconds; for
-kafka_exporter its scrape) and lag equality: sampled partitions whose lag equals
-kafka-consumer-groups', and Burrow's (per group with per-partition off).
+  * lag at once: Burrow and streamprobe (per-partition on) run together; their lag of the
+    sampled partitions and kafka-consumer-groups' are read back to back and compared;
+  * one exporter at a time: Burrow (reads __consumer_offsets; its ZooKeeper is the one
+    above; one "scrape" = what a Burrow-to-Prometheus bridge does: list the groups, then
+    GET /v3/kafka/<cluster>/consumer/<group>/lag for each), then streamprobe with
+    consumer_groups.per_partition off, on, and on with offsets_source: offsets_topic
+    (series_budget 1000000, so everything is exported).
+
+Burrow is left out with --kafka kafka4: Burrow 1.2.1 does not decode Kafka 4's offset
+commits. For each exporter it reports scrapes, errors, p50/p99/max scrape (connect to
+last byte), RSS (VmRSS of the process and its children), CPU-s/min idle (no scrapes,
+--idle-seconds), CPU-s per scrape (CPU of the serving process during the scrapes minus its
+idle rate), samples (streamprobe: lines of the exposition; Burrow: partition lags read),
+the probe round (streamprobe_probe_duration_seconds) and lag equality with
+kafka-consumer-groups' and Burrow's (per group with per-partition off).
 
     cp build/streamprobe "$TMP/streamprobe"          # benchmark a copy, not build/
     STREAMPROBE_BIN="$TMP/streamprobe" STREAMPROBE_JARS=build/jars \\
-        /usr/bin/python3 bench/peers.py --sizes S,M,L --out peers.md
+        /usr/bin/python3 bench/peers.py --sizes S,M --out peers.md
 """
 import argparse
 import contextlib
@@ -45,8 +52,9 @@ import time
 import kafka_scale  # bench/ is on sys.path when this file runs; importing it adds the harness
 from harness import rundir
 from harness.jars import JarSet, REPO_ROOT
+from harness.kafka import KafkaZkCluster
 from harness.kraft import KafkaKraftCluster
-from harness.ports import free_port, is_listening
+from harness.ports import free_port
 from harness.proc import ServerProcess
 from harness.streamprobe import Streamprobe, default_binary
 from harness.tools import KafkaTools, parse_consumer_groups_describe
@@ -56,13 +64,9 @@ SIZES = {"S": (1000, 100), "M": (10000, 1000)}  # partitions, groups; L from the
 PARTITIONS_PER_TOPIC = 100   # the loader commits on partitions (i + p) % 100 of scale-0
 GROUP_PARTITIONS = 10
 CLUSTER = "peers"
-PEERS = {  # name: (module, exact version)
-    "kafka_exporter": ("github.com/danielqsj/kafka_exporter", "v1.9.0"),
-    "Burrow": ("github.com/linkedin/Burrow", "v1.9.4"),
-}
-NEWER_GO = "go1.27.3"        # the approved toolchain for modules that need a newer Go
-KAFKA_EXPORTER_KAFKA_VERSION = "3.9.0"  # sarama's protocol level; 4.x brokers serve it
-BURROW_KAFKA_VERSION = "2.0.0"          # a version string every Burrow 1.x since 1.2 parses
+BURROW_OFFSET_REFRESH = 10     # s between Burrow's reads of log end offsets
+BURROW_KAFKA_VERSION = "2.0.0"  # sarama's protocol level; Kafka 3.9 brokers serve it
+KAFKA_EXPORTER_PACKAGE = "prometheus-kafka-exporter"  # Debian's name for it, if it existed
 
 STREAMPROBE_CONFIG = """\
 clusters:
@@ -79,6 +83,7 @@ STREAMPROBE_MODES = [  # (label, per_partition, offsets_source)
     ("streamprobe (per-partition on, offsets_topic)", "true", "offsets_topic"),
 ]
 
+# Burrow 1.2.1's format (burrow.toml in --config-dir); logs go to stdout (no filename).
 BURROW_CONFIG = """\
 [general]
 pidfile="{dir}/burrow.pid"
@@ -86,6 +91,7 @@ pidfile="{dir}/burrow.pid"
 level="warn"
 [zookeeper]
 servers=["{zookeeper}"]
+timeout=6
 root-path="/burrow"
 [client-profile.bench]
 client-id="burrow-bench"
@@ -95,7 +101,7 @@ class-name="kafka"
 servers=[{servers}]
 client-profile="bench"
 topic-refresh=60
-offset-refresh=10
+offset-refresh={offset_refresh}
 [consumer.{cluster}]
 class-name="kafka"
 cluster="{cluster}"
@@ -117,54 +123,32 @@ LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 
 # ------------------------------------------------------------------ peers
-def install_peer(module, version, cache):
-    """`go install module@version` with GOPATH, GOMODCACHE, GOCACHE and GOBIN under `cache`
-    (a binary installed before is reused). Returns (binary, None), or (None, reason) when
-    go or the module proxy refuses; retried once with NEWER_GO if the module needs it."""
-    name = module.rsplit("/", 1)[1]
-    gobin = os.path.join(cache, "bin", f"{name}@{version}")
-    binary = os.path.join(gobin, name)
-    if os.access(binary, os.X_OK):
-        return binary, None
-    go = shutil.which("go") or "/usr/bin/go"
-    env = dict(os.environ, GOPATH=os.path.join(cache, "gopath"), GOMODCACHE=os.path.join(cache, "gomod"),
-               GOCACHE=os.path.join(cache, "gocache"), GOBIN=gobin)
-    for toolchain in (env.get("GOTOOLCHAIN"), NEWER_GO):
-        if toolchain:
-            env["GOTOOLCHAIN"] = toolchain
-        p = subprocess.run([go, "install", f"{module}@{version}"], env=env, capture_output=True,
-                           text=True, timeout=1800)
-        if p.returncode == 0:
-            return binary, None
-        if "requires go >=" not in p.stderr:
-            break
-    return None, " ".join(p.stderr.split())[:400]
+def install_burrow():
+    """(binary, version) of Burrow, installed with apt-get when missing; (None, reason)
+    when it cannot be. A system service the package may start is stopped and disabled:
+    this run starts its own Burrow."""
+    if not shutil.which("Burrow"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in (["apt-get", "install", "-y", "burrow"], ["apt-get", "update"], ["apt-get", "install", "-y", "burrow"]):
+            p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+            if cmd[1] == "install" and p.returncode == 0:
+                break
+        if not shutil.which("Burrow"):
+            return None, "apt-get install burrow failed: " + " ".join(p.stderr.split())[-300:]
+        if os.path.isdir("/run/systemd/system"):
+            subprocess.run(["systemctl", "disable", "--now", "burrow"], capture_output=True, timeout=60)
+    version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "burrow"], capture_output=True, text=True).stdout
+    return shutil.which("Burrow"), version.strip() or "unknown"
 
 
-def install_peers(cache):
-    """{name: (version, binary or None, reason or None)} for every peer in PEERS."""
-    out = {}
-    for name, (module, version) in PEERS.items():
-        binary, reason = install_peer(module, version, cache)
-        if binary:
-            print(f"{name} {version}: {binary}")
-        else:
-            print(f"{name} {version}: NOT INSTALLED, left out of this run: {reason}")
-        out[name] = (version, binary, reason)
-    return out
-
-
-class KafkaExporter(ServerProcess):
-    """kafka_exporter on 127.0.0.1:<free port> against every broker of `bootstrap`."""
-
-    def __init__(self, binary, bootstrap):
-        self.host, self.port = "127.0.0.1", free_port()
-        d = rundir.new_dir("kafka-exporter")
-        argv = ([binary] + [f"--kafka.server={b}" for b in bootstrap.split(",")]
-                + [f"--kafka.version={KAFKA_EXPORTER_KAFKA_VERSION}",
-                   f"--web.listen-address={self.host}:{self.port}"])
-        super().__init__("kafka_exporter", argv, os.path.join(d, "kafka_exporter.log"),
-                         ready=lambda p: is_listening(p.host, p.port))
+def kafka_exporter_skipped():
+    """Why kafka_exporter is not measured: no Debian package (the Go module proxy refuses
+    github.com/danielqsj/kafka_exporter, and no peer is built from fetched source)."""
+    p = subprocess.run(["apt-cache", "show", KAFKA_EXPORTER_PACKAGE], capture_output=True, text=True)
+    if p.returncode == 0 and p.stdout.strip():
+        return f"Debian package {KAFKA_EXPORTER_PACKAGE} exists now, but this script has no code to run it yet"
+    return (f"no Debian package ({KAFKA_EXPORTER_PACKAGE}) and the Go module proxy refuses "
+            "github.com/danielqsj/kafka_exporter; published figures in docs/benchmarks.md")
 
 
 class Burrow(ServerProcess):
@@ -175,27 +159,44 @@ class Burrow(ServerProcess):
         d = rundir.new_dir("burrow")
         with open(os.path.join(d, "burrow.toml"), "w") as f:
             f.write(BURROW_CONFIG.format(dir=d, zookeeper=zookeeper, kafka_version=BURROW_KAFKA_VERSION,
-                                         cluster=CLUSTER, host=self.host, port=self.port,
+                                         cluster=CLUSTER, host=self.host, port=self.port, offset_refresh=BURROW_OFFSET_REFRESH,
                                          servers=", ".join(f'"{b}"' for b in bootstrap.split(","))))
-        super().__init__("burrow", [binary, "--config-dir", d], os.path.join(d, "burrow.log"),
-                         ready=lambda p: p.get_status("/burrow/admin") == 200)
+        super().__init__("burrow", [binary, "-config-dir", d], os.path.join(d, "burrow.log"),
+                         ready=lambda p: p.get(f"/v3/kafka/{CLUSTER}")[0] == 200)
 
-    def get_status(self, path):
-        """HTTP status of GET `path`, None when nothing answers."""
+    def get(self, path, timeout=30):
+        """(status, parsed JSON body or None) of GET `path`; (None, None) when nothing answers."""
         try:
-            return kafka_scale.fetch(self.host, self.port, path, timeout=5)[1]
+            _, status, body = kafka_scale.fetch(self.host, self.port, path, timeout=timeout)
         except (OSError, http.client.HTTPException):
-            return None
+            return None, None
+        try:
+            return status, json.loads(body)
+        except ValueError:
+            return status, None
 
     def lag(self, groups):
-        """{(group, topic, partition): current_lag} from /v3/kafka/<cluster>/consumer/<group>/lag."""
-        out = {}
+        """({(group, topic, partition): current_lag}, errors) from
+        /v3/kafka/<cluster>/consumer/<group>/lag of each group."""
+        out, errors = {}, 0
         for g in groups:
-            _, status, body = kafka_scale.fetch(self.host, self.port, f"/v3/kafka/{CLUSTER}/consumer/{g}/lag")
-            if status == 200:
-                for p in json.loads(body)["status"]["partitions"] or []:
+            status, doc = self.get(f"/v3/kafka/{CLUSTER}/consumer/{g}/lag")
+            if status != 200 or doc is None:
+                errors += 1
+                continue
+            for p in doc["status"]["partitions"] or []:
+                if p["end"] is not None:  # a partition of the topic the group never committed on: lag 0, no offsets
                     out[(g, p["topic"], p["partition"])] = p["current_lag"]
-        return out
+        return out, errors
+
+    def scrape(self):
+        """One full read: the group list, then every group's lag. (status, lags) with
+        status 200 when every request succeeded."""
+        status, doc = self.get(f"/v3/kafka/{CLUSTER}/consumer")
+        if status != 200 or doc is None:
+            return status or 0, {}
+        lags, errors = self.lag(doc["consumers"])
+        return (200 if not errors else 500), lags
 
 
 # ------------------------------------------------------------------ cluster
@@ -213,16 +214,16 @@ def set_heap(nodes, heap):
         n.argv = [f"-Xmx{heap}" if a.startswith("-Xmx") else a for a in n.argv]
 
 
-def populate(kraft, loader, partitions, groups, messages):
+def populate(cluster, loader, partitions, groups, messages):
     """Topics of PARTITIONS_PER_TOPIC partitions, `groups` groups with commits on
     GROUP_PARTITIONS partitions of scale-0, then `messages` keyed messages on scale-0.
     Group bench-0 is committed alone first: that creates __consumer_offsets, whose leaders
     come late while brokers still create tens of thousands of logs."""
-    bootstrap = kraft.bootstrap_servers
+    bootstrap = cluster.bootstrap_servers
     kafka_scale.create_topics(loader, bootstrap, partitions // PARTITIONS_PER_TOPIC, PARTITIONS_PER_TOPIC)
     commit_with_retries(loader, bootstrap, 1, attempts=10)
     commit_with_retries(loader, bootstrap, groups, attempts=2)
-    kafka_scale.produce_some(kraft, "scale-0", messages)
+    kafka_scale.produce_some(cluster, "scale-0", messages)
 
 
 def commit_with_retries(loader, bootstrap, groups, attempts):
@@ -244,10 +245,10 @@ def sample_groups(groups, n):
     return [f"bench-{i * step + i}" for i in range(n) if i * step + i < groups]
 
 
-def reference_lag(kraft, groups):
+def reference_lag(cluster, groups):
     """{(group, topic, partition): LAG} of one kafka-consumer-groups --describe of `groups`."""
-    tools = KafkaTools(kraft.bootstrap_servers, kraft.jars, timeout=600)
-    args = ["--bootstrap-server", kraft.bootstrap_servers, "--describe"]
+    tools = KafkaTools(cluster.bootstrap_servers, cluster.jars, timeout=600)
+    args = ["--bootstrap-server", cluster.bootstrap_servers, "--describe"]
     for g in groups:
         args += ["--group", g]
     rows = parse_consumer_groups_describe(tools.run("consumer-groups", args))
@@ -275,35 +276,42 @@ def get_text(host, port, timeout=30):
     return kafka_scale.fetch(host, port, timeout=timeout)[2].decode()
 
 
-def timed_scrapes(host, port, path, n, timeout):
-    """`n` sequential GETs: (sorted ms of the good ones, errors, last good body)."""
-    times, errors, body = [], 0, b""
+def timed_scrapes(scrape, n):
+    """`n` sequential calls of `scrape()` -> (status, result): (sorted ms of the good
+    ones, errors, last good result). Timeouts, refusals and non-200 count as errors."""
+    times, errors, result = [], 0, None
     for _ in range(n):
+        t0 = time.perf_counter()
         try:
-            ms, status, data = kafka_scale.fetch(host, port, path, timeout)
+            status, got = scrape()
         except (OSError, http.client.HTTPException):  # timeout, refused, reset, bad reply
             errors += 1
             continue
         if status != 200:
             errors += 1
             continue
-        times.append(ms)
-        body = data
-    return sorted(times), errors, body
+        times.append((time.perf_counter() - t0) * 1000.0)
+        result = got
+    return sorted(times), errors, result
 
 
-def measure(host, port, pid, args, scrapes, path="/metrics"):
+def http_scrape(host, port, timeout, path="/metrics"):
+    """A scrape callable for timed_scrapes: one GET of `path` on a new connection."""
+    return lambda: kafka_scale.fetch(host, port, path, timeout)[1:]
+
+
+def measure(scrape, pid, args, scrapes):
     """Idle CPU of `pid` and its children over --idle-seconds without scrapes; then
     `scrapes` timed scrapes and the CPU they cost the serving process `pid` beyond its
     idle rate (a client worker serves no scrape); then the RSS of `pid` and its children."""
     parent, workers = kafka_scale.idle_cpu(pid, args.idle_seconds)
     cpu0, t0 = kafka_scale.cpu_seconds(pid), time.monotonic()
-    times, errors, body = timed_scrapes(host, port, path, scrapes, args.scrape_timeout)
+    times, errors, result = timed_scrapes(scrape, scrapes)
     busy = kafka_scale.cpu_seconds(pid) - cpu0 - parent / 60.0 * (time.monotonic() - t0)
     tree = [pid] + kafka_scale.children(pid)
     rss = [kafka_scale.rss_kib(p).get("VmRSS", 0) / 1024 for p in tree if os.path.exists(f"/proc/{p}")]
     return dict(scrapes=scrapes, errors=errors, times=times, cpu_idle=parent + workers,
-                cpu_scrape=max(0.0, busy) / scrapes, rss=rss, text=body.decode())
+                cpu_scrape=max(0.0, busy) / scrapes, rss=rss, result=result)
 
 
 def probe_rounds(sp, rounds, timeout):
@@ -358,9 +366,10 @@ def partition_lag(text, name, group_label):
 
 
 # ------------------------------------------------------------------ exporters
-def run_streamprobe(kraft, args, groups, label, per_partition, source):
-    """One streamprobe run: config check, all groups reported, --rounds rounds, measure."""
-    config = STREAMPROBE_CONFIG.format(cluster=CLUSTER, interval=args.interval, bootstrap=kraft.bootstrap_servers,
+@contextlib.contextmanager
+def running_streamprobe(cluster, args, groups, label, per_partition, source):
+    """streamprobe on `cluster` (config checked first), once it reports every group."""
+    config = STREAMPROBE_CONFIG.format(cluster=CLUSTER, interval=args.interval, bootstrap=cluster.bootstrap_servers,
                                        per_partition=per_partition, source=source)
     with Streamprobe(config, start=False) as sp:
         check = subprocess.run([sp.binary, "--config.check", f"--config.file={sp.config_path}"],
@@ -370,70 +379,111 @@ def run_streamprobe(kraft, args, groups, label, per_partition, source):
         sp.start(timeout=300)
         wait_until_all_groups(lambda: len(series(get_text(sp.host, sp.port), "streamprobe_kafka_consumer_group_lag")),
                               groups, 900, label)
+        yield sp
+
+
+def run_streamprobe(cluster, args, groups, label, per_partition, source):
+    """One streamprobe run: all groups reported, --rounds rounds, measure."""
+    with running_streamprobe(cluster, args, groups, label, per_partition, source) as sp:
         rounds = probe_rounds(sp, args.rounds, 60 + 3 * args.rounds * 60)
-        m = measure(sp.host, sp.port, sp.pid, args, args.scrapes)
+        m = measure(http_scrape(sp.host, sp.port, args.scrape_timeout), sp.pid, args, args.scrapes)
+    text = (m["result"] or b"").decode()
     if per_partition == "true":
-        lag = partition_lag(m["text"], "streamprobe_kafka_consumer_group_partition_lag", "group")
+        lag = partition_lag(text, "streamprobe_kafka_consumer_group_partition_lag", "group")
     else:
-        lag = {labels["group"]: int(v) for labels, v in series(m["text"], "streamprobe_kafka_consumer_group_lag")}
-    return dict(m, label=label, round=rounds, lag=lag, level="partition" if per_partition == "true" else "group")
+        lag = {labels["group"]: int(v) for labels, v in series(text, "streamprobe_kafka_consumer_group_lag")}
+    return dict(m, label=label, round=rounds, lag=lag, samples=sample_count(text),
+                level="partition" if per_partition == "true" else "group")
 
 
-def run_kafka_exporter(kraft, args, version, binary):
-    """kafka_exporter: one warm-up scrape (not counted), then measure; its round is its scrape."""
-    with KafkaExporter(binary, kraft.bootstrap_servers) as ke:
-        ke.start(timeout=120)
-        timed_scrapes(ke.host, ke.port, "/metrics", 1, args.scrape_timeout)
-        m = measure(ke.host, ke.port, ke.pid, args, args.peer_scrapes)
-    rounds = [ms / 1000.0 for ms in m["times"]]
-    return dict(m, label=f"kafka_exporter {version}", round=rounds,
-                lag=partition_lag(m["text"], "kafka_consumergroup_lag", "consumergroup"), level="partition")
+def wait_for_burrow(burrow, reference, timeout=900):
+    """Wait until Burrow has the lag of every partition in `reference`."""
+    t0 = time.monotonic()
+    groups = sorted({g for g, _, _ in reference})
+    while len(burrow.lag(groups)[0].keys() & reference.keys()) < len(reference):
+        if time.monotonic() > t0 + timeout:
+            raise TimeoutError(f"Burrow: not every sampled partition has lag after {timeout} s; log {burrow.log_path}")
+        time.sleep(2)
+    print(f"Burrow: lag of all {len(reference)} sampled partitions after {time.monotonic() - t0:.0f} s")
 
 
-def run_burrow(kraft, args, version, binary, sample, zookeeper):
-    """Burrow: wait until every sampled group has lag for all its partitions, then
-    measure its /metrics; lag from its HTTP API."""
-    with Burrow(binary, kraft.bootstrap_servers, zookeeper) as b:
-        b.start(timeout=120)
-        wait_until_all_groups(lambda: len({k[0] for k in b.lag(sample)}), len(sample), 900, "Burrow")
-        m = measure(b.host, b.port, b.pid, args, args.peer_scrapes)
-        lag = b.lag(sample)
-    return dict(m, label=f"Burrow {version}", round=None, lag=lag, level="partition")
+def lag_at_once(cluster, args, groups, sample, burrow):
+    """With Burrow running, start streamprobe (per-partition on); then read the sampled
+    partitions' lag from Burrow, streamprobe and kafka-consumer-groups back to back."""
+    with running_streamprobe(cluster, args, groups, "lag at once", "true", "admin_api") as sp:
+        t0 = time.monotonic()
+        burrow_lag, _ = burrow.lag(sample)
+        sp_lag = partition_lag(get_text(sp.host, sp.port), "streamprobe_kafka_consumer_group_partition_lag", "group")
+        tool = reference_lag(cluster, sample)
+        window = time.monotonic() - t0
+    eq = lambda x, y: sum(1 for k in tool if x.get(k) is not None and x.get(k) == y.get(k))  # noqa: E731
+    out = dict(window=window, compared=len(tool), burrow_tool=eq(burrow_lag, tool), sp_tool=eq(sp_lag, tool),
+               burrow_sp=eq(burrow_lag, sp_lag),
+               differ=[(k, tool[k], burrow_lag.get(k), sp_lag.get(k)) for k in sorted(tool)
+                       if not tool[k] == burrow_lag.get(k) == sp_lag.get(k)])
+    print(f"lag at once (read within {window:.1f} s), {len(tool)} partitions: Burrow = tool {out['burrow_tool']}, "
+          f"streamprobe = tool {out['sp_tool']}, Burrow = streamprobe {out['burrow_sp']}")
+    for k, t, bl, sl in out["differ"][:10]:
+        print(f"  {k}: tool {t}, Burrow {bl}, streamprobe {sl}")
+    return out
+
+
+def run_burrow(burrow, args, version):
+    """Burrow measured alone: a scrape is a full read of every group's lag."""
+    m = measure(burrow.scrape, burrow.pid, args, args.peer_scrapes)
+    lags = m["result"] or {}
+    return dict(m, label=f"Burrow {version}", round=None, lag=lags, samples=len(lags), level="partition")
+
+
+def start_cluster(stack, args, size, partitions, zookeeper):
+    """The Kafka cluster of --kafka, started; (cluster, description)."""
+    brokers = brokers_for(partitions)
+    if args.kafka == "kafka39-zk":
+        cluster = stack.enter_context(KafkaZkCluster(zookeeper, brokers=brokers, jars=JarSet("kafka39"), start=False))
+        nodes, mode = cluster.brokers, "ZooKeeper mode"
+    else:
+        cluster = stack.enter_context(KafkaKraftCluster(controllers=1, brokers=brokers, jars=JarSet(args.kafka),
+                                                        start=False))
+        nodes, mode = cluster.nodes, "KRaft, 1 controller"
+    if size == "L" and args.l_heap:
+        set_heap(nodes, args.l_heap)
+    cluster.start(timeout=300)
+    return cluster, dict(kafka=cluster.jars.version, mode=mode, brokers=brokers)
 
 
 def run_size(size, partitions, groups, args, peers, loader):
-    """Every exporter against one cluster of `partitions` / `groups`; returns the rows."""
-    rows = []
+    """Every exporter against one cluster of `partitions` / `groups`: (rows, lag at once, cluster)."""
+    rows, at_once = [], None
     with contextlib.ExitStack() as stack:
-        brokers = brokers_for(partitions)
-        kraft = stack.enter_context(KafkaKraftCluster(controllers=1, brokers=brokers, jars=JarSet(args.kafka),
-                                                      start=False))
-        if size == "L" and args.l_heap:
-            set_heap(kraft.nodes, args.l_heap)
-        kraft.start(timeout=300)
-        print(f"\n== {size}: {partitions} partitions, {groups} groups; kafka {kraft.version} kraft, "
-              f"1 controller + {brokers} brokers, up in {kraft.startup_seconds:.1f} s")
-        populate(kraft, loader, partitions, groups, args.messages)
+        zk = stack.enter_context(ZooKeeperEnsemble(size=1))
+        cluster, desc = start_cluster(stack, args, size, partitions, zk)
+        print(f"\n== {size}: {partitions} partitions, {groups} groups; kafka {desc['kafka']} ({desc['mode']}), "
+              f"{desc['brokers']} brokers, up in {cluster.startup_seconds:.1f} s")
+        populate(cluster, loader, partitions, groups, args.messages)
         sample = sample_groups(groups, args.sample_groups)
-        reference = reference_lag(kraft, sample)
+        reference = reference_lag(cluster, sample)
         print(f"kafka-consumer-groups --describe: {len(reference)} partitions of {len(sample)} groups")
-        version, binary, _ = peers["Burrow"]
-        burrow_lag = None
-        if binary:
-            zk = stack.enter_context(ZooKeeperEnsemble(size=1))
-            rows.append(run_burrow(kraft, args, version, binary, sample, zk.connect_string))
-            burrow_lag = rows[-1]["lag"]
+        version, binary, reason = peers["Burrow"]
+        if binary and args.kafka == "kafka4":
+            print("Burrow: skipped, it does not decode Kafka 4's offset commits")
+        elif binary:
+            with contextlib.ExitStack() as burrow_stack:
+                burrow = burrow_stack.enter_context(Burrow(binary, cluster.bootstrap_servers, zk.connect_string))
+                burrow.start(timeout=120)
+                wait_for_burrow(burrow, reference)
+                at_once = lag_at_once(cluster, args, groups, sample, burrow)
+                rows.append(run_burrow(burrow, args, version))
+            print(f"Burrow {version}: done")
         for label, per_partition, source in STREAMPROBE_MODES:
-            rows.append(run_streamprobe(kraft, args, groups, label, per_partition, source))
+            rows.append(run_streamprobe(cluster, args, groups, label, per_partition, source))
             print(f"{label}: done")
-        version, binary, _ = peers["kafka_exporter"]
-        if binary:
-            rows.append(run_kafka_exporter(kraft, args, version, binary))
+        print(f"kafka_exporter: skipped: {peers['kafka_exporter'][2]}")
+        burrow_lag = next((r["lag"] for r in rows if r["label"].startswith("Burrow")), None)
         for r in rows:
             r["vs_tool"] = agreement(reference, r["lag"], r["level"])
-            r["vs_burrow"] = "-" if r["lag"] is burrow_lag else agreement(burrow_lag, r["lag"], r["level"])
-        cluster = dict(kafka=kraft.version, brokers=brokers)
-    return rows, cluster
+            r["vs_burrow"] = "-" if r["lag"] is burrow_lag else agreement(
+                {k: v for k, v in (burrow_lag or {}).items() if k in reference} or None, r["lag"], r["level"])
+    return rows, at_once, desc
 
 
 # ------------------------------------------------------------------ report
@@ -458,7 +508,7 @@ def size_table(rows):
         rounds = f"{statistics.median(r['round']):.3f} / {max(r['round']):.3f}" if r["round"] else "-"
         lines.append(f"| {r['label']} | {r['scrapes']} | {r['errors']} | {fmt(statistics.median(t) if t else None)} | "
                      f"{fmt(pct(t, 0.99))} | {fmt(t[-1] if t else None)} | {rss} | {r['cpu_idle']:.2f} | "
-                     f"{r['cpu_scrape']:.4f} | {sample_count(r['text'])} | {rounds} | {r['vs_tool']} | {r['vs_burrow']} |")
+                     f"{r['cpu_scrape']:.4f} | {r['samples']} | {rounds} | {r['vs_tool']} | {r['vs_burrow']} |")
     return head + "\n".join(lines) + "\n"
 
 
@@ -526,26 +576,42 @@ def goals_table(results, sizes):
     return out
 
 
+def at_once_table(results, sizes):
+    """The lag-at-once comparison per size."""
+    out = ("| size | sampled partitions | read within s | Burrow = tool | streamprobe = tool | Burrow = streamprobe |\n"
+           "|---|---|---|---|---|---|\n")
+    for size in sizes:
+        a = results[size]["at_once"]
+        if a:
+            n = a["compared"]
+            out += (f"| {size} | {n} | {a['window']:.1f} | {a['burrow_tool']}/{n} | {a['sp_tool']}/{n} | "
+                    f"{a['burrow_sp']}/{n} |\n")
+    return out
+
+
 def report(results, sizes, peers, meta):
     """The whole result as Markdown."""
     out = [f"Command: `{meta['command']}`  ", f"Date: {meta['date']}  ",
-           f"Kafka {meta['kafka']} (KRaft, harness); streamprobe {meta['streamprobe']} at commit {meta['commit']}  "]
-    for name, (version, binary, reason) in peers.items():
-        out.append(f"{name} {version}: " + ("installed with go install  " if binary else f"NOT INSTALLED ({reason})  "))
+           f"Kafka {meta['kafka']} ({meta['mode']}, harness); streamprobe {meta['streamprobe']} at commit "
+           f"{meta['commit']}  "]
+    version, binary, reason = peers["Burrow"]
+    out.append(f"Burrow {version} (Debian package burrow)  " if binary else f"Burrow: NOT INSTALLED ({reason})  ")
+    out.append(f"kafka_exporter: skipped ({peers['kafka_exporter'][2]})  ")
     for size in sizes:
         r = results[size]
-        out += ["", f"### {size}: {r['partitions']} partitions, {r['groups']} groups "
-                    f"(1 controller + {r['brokers']} brokers)", "", size_table(r["rows"]), ratios_table(r["rows"])]
-    out += ["### Linearity (streamprobe)", "", linearity_table(results, sizes),
+        out += ["", f"### {size}: {r['partitions']} partitions, {r['groups']} groups ({r['brokers']} brokers)", "",
+                size_table(r["rows"]), ratios_table(r["rows"])]
+    out += ["### Lag at once (Burrow and streamprobe running together)", "", at_once_table(results, sizes),
+            "### Linearity (streamprobe)", "", linearity_table(results, sizes),
             "### Goals", "", goals_table(results, sizes)]
     return "\n".join(out)
 
 
-def run_meta(binary, command):
+def run_meta(binary, command, commit):
     """Command, date and versions for the report header."""
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
+    commit = commit or subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "--short", "HEAD"],
+                                      capture_output=True, text=True).stdout.strip() or "unknown"
     return dict(command=command, date=time.strftime("%Y-%m-%d", time.gmtime()),
                 streamprobe=version.replace("streamprobe ", ""), commit=commit)
 
@@ -553,21 +619,21 @@ def run_meta(binary, command):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="S,M", help="comma-separated of S, M, L")
-    parser.add_argument("--kafka", choices=["kafka4", "kafka39"], default="kafka4",
-                        help="harness jar set of the KRaft cluster: Kafka 4.x or 3.9")
+    parser.add_argument("--kafka", choices=["kafka39-zk", "kafka39", "kafka4"], default="kafka39-zk",
+                        help="Kafka 3.9 in ZooKeeper mode, or KRaft with the harness jar set kafka39 or kafka4")
     parser.add_argument("--l-partitions", type=int, default=50000)
     parser.add_argument("--l-groups", type=int, default=5000)
     parser.add_argument("--l-heap", default="1g", help="heap of every Kafka node at L (harness default: 256m)")
     parser.add_argument("--scrapes", type=int, default=200, help="timed scrapes of streamprobe")
-    parser.add_argument("--peer-scrapes", type=int, default=5, help="timed scrapes of kafka_exporter and Burrow")
+    parser.add_argument("--peer-scrapes", type=int, default=20, help="timed scrapes (full reads) of Burrow")
     parser.add_argument("--scrape-timeout", type=float, default=120)
     parser.add_argument("--idle-seconds", type=float, default=60, help="wall seconds of the idle CPU reading")
     parser.add_argument("--rounds", type=int, default=4, help="streamprobe rounds to time")
     parser.add_argument("--interval", default="15s", help="streamprobe kafka interval (= timeout)")
     parser.add_argument("--messages", type=int, default=2000, help="keyed messages produced on scale-0")
     parser.add_argument("--sample-groups", type=int, default=10, help="groups whose lag is compared")
-    parser.add_argument("--peer-cache", default=os.path.join(REPO_ROOT, "build", "bench-peers"))
     parser.add_argument("--out", help="also write the result as Markdown to this file")
+    parser.add_argument("--commit", help="commit the streamprobe binary was built from (default: HEAD here)")
     args = parser.parse_args()
     args.sizes = [s.strip().upper() for s in args.sizes.split(",")]
     if not set(args.sizes) <= {"S", "M", "L"}:
@@ -579,15 +645,20 @@ def main():
     args = parse_args()
     command = "/usr/bin/python3 bench/peers.py " + " ".join(sys.argv[1:])
     sizes = dict(SIZES, L=(args.l_partitions, args.l_groups))
-    meta = run_meta(os.path.abspath(default_binary()), command)
-    peers = install_peers(args.peer_cache)
+    meta = run_meta(os.path.abspath(default_binary()), command, args.commit)
+    burrow, version = install_burrow()
+    print(f"Burrow {version}: {burrow}" if burrow else f"Burrow: NOT INSTALLED, left out of this run: {version}")
+    peers = {"Burrow": (version, burrow, None if burrow else version),
+             "kafka_exporter": (None, None, kafka_exporter_skipped())}
+    print(f"kafka_exporter: skipped: {peers['kafka_exporter'][2]}")
     loader = kafka_scale.build_loader()
     results = {}
     for size in args.sizes:
         partitions, groups = sizes[size]
-        rows, cluster = run_size(size, partitions, groups, args, peers, loader)
-        results[size] = dict(rows=rows, partitions=partitions, groups=groups, brokers=cluster["brokers"])
-        meta["kafka"] = cluster["kafka"]
+        rows, at_once, cluster = run_size(size, partitions, groups, args, peers, loader)
+        results[size] = dict(rows=rows, at_once=at_once, partitions=partitions, groups=groups,
+                             brokers=cluster["brokers"])
+        meta.update(kafka=cluster["kafka"], mode=cluster["mode"])
         print()
         print(size_table(rows))
     text = report(results, args.sizes, peers, meta)
