@@ -15,6 +15,8 @@ packages=(
   default-jdk-headless maven mariadb-server prometheus prometheus-alertmanager
   # test harness
   python3 python3-pytest python3-prometheus-client python3-requests curl
+  # deployment tooling (scripts/fetch-tools.sh installs PyPI packages with pip --target)
+  python3-pip python3-yaml
   # benchmarks (bench/scrape_concurrency.py)
   wrk
 )

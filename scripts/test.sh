@@ -19,6 +19,7 @@ fi
 
 scripts/install-deps.sh
 scripts/fetch-jars.sh "$build_dir"
+scripts/fetch-tools.sh "$build_dir" >/dev/null   # helm, kustomize, jsonnet, kubeconform, dashboards SDK
 cmake -S . -B "$build_dir" -G Ninja -DSTREAMPROBE_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 # Integration suites are RUN_SERIAL; unit tests run beside each other.
@@ -35,7 +36,7 @@ cmake --build "$asan_dir" -j "$(nproc)"
 export ASAN_OPTIONS="detect_leaks=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-ctest --test-dir "$asan_dir" --output-on-failure -j 2 -E '^(integration|sim|rules|docs)\.'
+ctest --test-dir "$asan_dir" --output-on-failure -j 2 -E '^(integration|sim|rules|docs|deploy)\.'
 ctest --test-dir "$asan_dir" --output-on-failure -R '^integration\.(test_engine|test_flink)$'
 
 scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
