@@ -1,132 +1,171 @@
 #!/usr/bin/python3
 """Generates the Grafana dashboards in this directory (one per backend plus
-overview.json) from the panel lists below, so every panel gets the same
-conventions: the ${datasource} variable, a $cluster filter, a unit, a description
-and a stable id; every dashboard a stable uid.
+overview.json) with Grafana's foundation SDK (PyPI grafana-foundation-sdk, pinned in
+scripts/fetch-tools.sh), from the panel lists below, so every panel gets the same
+conventions: the ${datasource} variable; $namespace, $job, $instance and $cluster
+matchers on every selector (with an HA pair of streamprobe, pick one instance so
+counts are not doubled); $__rate_interval in every rate; a unit, a description and
+a stable id; every dashboard a stable uid and editable: false (change this file,
+not the dashboard in Grafana).
 
     /usr/bin/python3 dashboards/generate.py          # rewrite dashboards/*.json
     /usr/bin/python3 dashboards/generate.py --check  # exit 1 if a file is out of date
 
 Edit the panels here, not the JSON. Metric names must exist in src/ (checked by
-tests/rules/test_rules.py).
+tests/rules/test_rules.py); tests/deploy lints the result with dashboard-linter's
+rules. deploy/generate.py carries the JSON into the mixin, chart and kustomize base.
 """
 import json
+import os
 import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-DS = {"type": "prometheus", "uid": "${datasource}"}
-# Every query filters by the cluster and namespace variables. `namespace` is the
-# namespace streamprobe is scraped from (a target label the Prometheus Operator
-# adds); without it the "All" value ".*" also matches series that lack the label.
-C = 'cluster=~"$cluster", namespace=~"$namespace"'
+ROOT = HERE.parent
+
+
+def _sdk_path():
+    """The SDK lives in <build dir>/tools/python (scripts/fetch-tools.sh)."""
+    dirs = []
+    if os.environ.get("STREAMPROBE_TOOLS"):
+        dirs.append(pathlib.Path(os.environ["STREAMPROBE_TOOLS"]) / "python")
+    dirs += sorted(ROOT.glob("build*/tools/python"))
+    for d in dirs:
+        if (d / "grafana_foundation_sdk").is_dir():
+            return str(d)
+    return None
+
+
+try:
+    import grafana_foundation_sdk  # noqa: F401
+except ImportError:
+    if _sdk_path() is None:
+        sys.exit("dashboards/generate.py: grafana-foundation-sdk not found: run scripts/fetch-tools.sh")
+    sys.path.insert(0, _sdk_path())
+
+from grafana_foundation_sdk.builders import common as cb  # noqa: E402
+from grafana_foundation_sdk.builders import dashboard as db  # noqa: E402
+from grafana_foundation_sdk.builders import prometheus as prom  # noqa: E402
+from grafana_foundation_sdk.builders import stat as statb  # noqa: E402
+from grafana_foundation_sdk.builders import statetimeline  # noqa: E402
+from grafana_foundation_sdk.builders import table as tableb  # noqa: E402
+from grafana_foundation_sdk.builders import timeseries as tsb  # noqa: E402
+from grafana_foundation_sdk.cog.encoder import JSONEncoder  # noqa: E402
+from grafana_foundation_sdk.models import common as cm  # noqa: E402
+from grafana_foundation_sdk.models import dashboard as dm  # noqa: E402
+from grafana_foundation_sdk.models import prometheus as pm  # noqa: E402
+
+DS = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
+# Every query filters by the namespace, job, instance and cluster variables.
+# `namespace` is the namespace streamprobe is scraped from (a target label the
+# Prometheus Operator adds); "All" is ".*", so it also matches series without it.
+J = 'namespace=~"$namespace", job=~"$job", instance=~"$instance"'
+C = 'cluster=~"$cluster", ' + J  # the exporter's own series have no cluster: J alone
+# Range of every rate(): Grafana's $__rate_interval (at least four scrape intervals).
+RATE = "$__rate_interval"
 RUNBOOKS = "https://github.com/streamprobe/streamprobe/blob/main/docs/runbooks/"
 
-UP_DOWN = [{"type": "value", "options": {
-    "0": {"text": "down", "color": "red", "index": 0},
-    "1": {"text": "up", "color": "green", "index": 1}}}]
-NO_YES_BAD = [{"type": "value", "options": {
-    "0": {"text": "no", "color": "red", "index": 0},
-    "1": {"text": "yes", "color": "green", "index": 1}}}]
+
+def value_map(options):
+    return [dm.ValueMap(options={k: dm.ValueMappingResult(**v) for k, v in options.items()})]
+
+
+UP_DOWN = value_map({"0": {"text": "down", "color": "red", "index": 0},
+                     "1": {"text": "up", "color": "green", "index": 1}})
+NO_YES_BAD = value_map({"0": {"text": "no", "color": "red", "index": 0},
+                        "1": {"text": "yes", "color": "green", "index": 1}})
 
 
 def q(expr, legend="", instant=False, table=False):
-    t = {"datasource": DS, "expr": expr, "legendFormat": legend}
+    t = prom.Dataquery().expr(expr).legend_format(legend).datasource(DS)
     if instant or table:
-        t["instant"] = True
-        t["range"] = False
+        t = t.instant()
     if table:
-        t["format"] = "table"
+        t = t.format(pm.PromQueryFormat.TABLE)
     return t
 
 
-def panel(kind, title, description, unit, targets, w=12, h=8, mappings=None, thresholds=None,
-          options=None, transformations=None, min_=None, max_=None):
-    defaults = {"unit": unit}
+def _common(p, title, description, unit, targets, w, h, mappings=None, thresholds=None,
+            transformations=None, min_=None, max_=None):
+    targets = [t.ref_id(chr(ord("A") + i)) for i, t in enumerate(targets)]
+    p = (p.title(title).description(description).datasource(DS).unit(unit)
+         .targets(targets).grid_pos(dm.GridPos(w=w, h=h)))
     if mappings:
-        defaults["mappings"] = mappings
+        p = p.mappings(mappings)
     if thresholds:
-        defaults["thresholds"] = {"mode": "absolute", "steps": thresholds}
-    if min_ is not None:
-        defaults["min"] = min_
-    if max_ is not None:
-        defaults["max"] = max_
-    p = {"type": kind, "title": title, "description": description, "datasource": DS,
-         "fieldConfig": {"defaults": defaults, "overrides": []},
-         "targets": targets, "gridPos": {"w": w, "h": h}}
-    if options:
-        p["options"] = options
+        p = p.thresholds(db.ThresholdsConfig().mode(dm.ThresholdsMode.ABSOLUTE).steps(thresholds))
     if transformations:
-        p["transformations"] = transformations
+        p = p.transformations(transformations)
+    if min_ is not None:
+        p = p.min(min_)
+    if max_ is not None:
+        p = p.max(max_)
     return p
 
 
 def stat(title, description, expr, unit="short", bad_above=None, w=4, mappings=None, legend=""):
-    steps = [{"color": "green", "value": None}]
+    steps = [dm.Threshold(color="green", value=None)]
     if bad_above is not None:
-        steps.append({"color": "red", "value": bad_above})
-    return panel("stat", title, description, unit, [q(expr, legend, instant=True)], w=w, h=4,
-                 thresholds=steps, mappings=mappings,
-                 options={"colorMode": "background", "graphMode": "none",
-                          "reduceOptions": {"calcs": ["lastNotNull"]}})
+        steps.append(dm.Threshold(color="red", value=bad_above))
+    p = (statb.Panel().color_mode(cm.BigValueColorMode.BACKGROUND).graph_mode(cm.BigValueGraphMode.NONE)
+         .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"])))
+    return _common(p, title, description, unit, [q(expr, legend, instant=True)], w, 4,
+                   mappings=mappings, thresholds=steps)
 
 
 def timeseries(title, description, targets, unit, w=12):
-    return panel("timeseries", title, description, unit, targets, w=w)
+    return _common(tsb.Panel(), title, description, unit, targets, w, 8)
 
 
 def timeline(title, description, expr, legend, mappings=UP_DOWN, unit="short", w=24, h=8):
-    return panel("state-timeline", title, description, unit, [q(expr, legend)], w=w, h=h,
-                 mappings=mappings, options={"showValue": "never", "mergeValues": True})
+    p = statetimeline.Panel().show_value(cm.VisibilityMode.NEVER).merge_values(True)
+    return _common(p, title, description, unit, [q(expr, legend)], w, h, mappings=mappings)
 
 
 def table(title, description, expr, hide=("Time", "Value", "__name__"), w=12, h=8, unit="short"):
-    return panel("table", title, description, unit, [q(expr, table=True)], w=w, h=h,
-                 transformations=[{"id": "organize", "options": {
-                     "excludeByName": {k: True for k in hide}}}])
+    organize = dm.DataTransformerConfig(id_val="organize", options={
+        "excludeByName": {k: True for k in hide}})
+    return _common(tableb.Panel(), title, description, unit, [q(expr, table=True)], w, h,
+                   transformations=[organize])
+
+
+def variable(name, label, query, description):
+    return (db.QueryVariable(name).label(label).description(description).datasource(DS)
+            .query(query).refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
+            .multi(True).include_all(True).all_value(".*").sort(dm.VariableSort.ALPHABETICAL_ASC))
 
 
 def dashboard(uid, title, description, panels, tags):
+    d = (db.Dashboard(title).uid(uid).description(description).tags(["streamprobe", *tags])
+         .readonly().timezone("utc").refresh("30s").time("now-6h", "now")
+         .link(db.DashboardLink("Runbooks").type(dm.DashboardLinkType.LINK).url(RUNBOOKS)
+               .target_blank(True))
+         .with_variable(db.DatasourceVariable("datasource").label("Data source").type("prometheus"))
+         .with_variable(variable(
+             "namespace", "Namespace", "label_values(streamprobe_build_info, namespace)",
+             "Namespace streamprobe is scraped from."))
+         .with_variable(variable(
+             "job", "Job", 'label_values(streamprobe_build_info{namespace=~"$namespace"}, job)',
+             "Scrape job of streamprobe."))
+         .with_variable(variable(
+             "instance", "Instance",
+             'label_values(streamprobe_build_info{namespace=~"$namespace", job=~"$job"}, instance)',
+             "streamprobe instance. With an HA pair, pick one: both export the same series."))
+         .with_variable(variable(
+             "cluster", "Cluster",
+             'label_values(streamprobe_probe_success{namespace=~"$namespace", job=~"$job", '
+             'instance=~"$instance"}, cluster)',
+             "Platform cluster (streamprobe's cluster label).")))
     x = y = row_h = 0
     for i, p in enumerate(panels, start=1):
-        p["id"] = i
-        w, h = p["gridPos"]["w"], p["gridPos"]["h"]
+        pos = p.build().grid_pos
+        w, h = pos.w, pos.h
         if x + w > 24:
             x, y, row_h = 0, y + row_h, 0
-        p["gridPos"].update({"x": x, "y": y})
+        d = d.with_panel(p.id(i).grid_pos(dm.GridPos(w=w, h=h, x=x, y=y)))
         x += w
         row_h = max(row_h, h)
-    return {
-        "uid": uid,
-        "title": title,
-        "description": description,
-        "tags": ["streamprobe", *tags],
-        "editable": True,
-        "schemaVersion": 39,
-        "version": 1,
-        "timezone": "utc",
-        "refresh": "30s",
-        "time": {"from": "now-6h", "to": "now"},
-        "links": [{"title": "Runbooks", "type": "link", "url": RUNBOOKS, "targetBlank": True}],
-        "annotations": {"list": []},
-        "templating": {"list": [
-            {"name": "datasource", "label": "Data source", "type": "datasource",
-             "query": "prometheus", "current": {}, "hide": 0},
-            {"name": "namespace", "label": "Namespace", "type": "query", "datasource": DS,
-             "query": {"query": "label_values(streamprobe_build_info, namespace)",
-                       "refId": "namespace"},
-             "definition": "label_values(streamprobe_build_info, namespace)",
-             "refresh": 2, "multi": True, "includeAll": True, "allValue": ".*",
-             "current": {}, "hide": 0, "sort": 1},
-            {"name": "cluster", "label": "Cluster", "type": "query", "datasource": DS,
-             "query": {"query": 'label_values(streamprobe_probe_success{namespace=~"$namespace"}, cluster)',
-                       "refId": "cluster"},
-             "definition": 'label_values(streamprobe_probe_success{namespace=~"$namespace"}, cluster)',
-             "refresh": 2, "multi": True, "includeAll": True, "allValue": ".*",
-             "current": {}, "hide": 0, "sort": 1},
-        ]},
-        "panels": panels,
-    }
+    return d
 
 
 def targets_of(system, label):
@@ -159,13 +198,13 @@ def overview():
                  "(inhibited ones included).",
                  f'count(ALERTS{{alertstate="firing", {C}}}) or vector(0)', bad_above=1),
             stat("Snapshot age", "Age of the snapshot streamprobe serves; it should stay "
-                 "below the probe interval.", f"max(streamprobe_snapshot_age_seconds) and on() "
+                 "below the probe interval.", f"max(streamprobe_snapshot_age_seconds{{{J}}}) and on() "
                  f"count(streamprobe_probe_success{{{C}}}) > 0", unit="s", bad_above=180),
             stat("Config reload", "1 if streamprobe's latest configuration (re)load succeeded.",
-                 f"min(streamprobe_config_last_reload_successful) and on() "
+                 f"min(streamprobe_config_last_reload_successful{{{J}}}) and on() "
                  f"count(streamprobe_probe_success{{{C}}}) > 0", mappings=NO_YES_BAD),
             stat("Configured targets", "Targets in streamprobe's running configuration.",
-                 f"sum(streamprobe_targets) and on() count(streamprobe_probe_success{{{C}}}) > 0"),
+                 f"sum(streamprobe_targets{{{J}}}) and on() count(streamprobe_probe_success{{{C}}}) > 0"),
             table("Failing targets and their reason",
                   "Every target failing now with its reason (streamprobe_probe_failure_reason "
                   "== 1). dns: no pod/endpoint behind the name (e.g. ImagePullBackOff); "
@@ -193,7 +232,7 @@ def overview():
                        [q(f"time() - (streamprobe_probe_last_success_timestamp_seconds{{{C}}} > 0)",
                           "{{system}} {{target}}")], "s"),
             timeseries("Failed rounds by reason", "Rate of failed probe rounds per reason.",
-                       [q(f"sum by (system, reason) (rate(streamprobe_probe_failures_total{{{C}}}[5m]))",
+                       [q(f"sum by (system, reason) (rate(streamprobe_probe_failures_total{{{C}}}[{RATE}]))",
                           "{{system}}: {{reason}}")], "ops"),
         ], ["overview"])
 
@@ -309,7 +348,7 @@ def kafka():
             timeseries("Canary round trip p99", "99th percentile of the canary's produce "
                        "(acks=all) to read-back time.",
                        [q(f"histogram_quantile(0.99, sum by (le) (rate("
-                          f"streamprobe_kafka_canary_round_trip_seconds_bucket{{{C}}}[5m])))", "p99")],
+                          f"streamprobe_kafka_canary_round_trip_seconds_bucket{{{C}}}[{RATE}])))", "p99")],
                        "s"),
             stat("KRaft quorum", "1 when a controller answers DescribeQuorum as leader, a majority "
                  "of voters is caught up with it and its high watermark advances (kafka.kraft).",
@@ -490,7 +529,7 @@ DASHBOARDS = {
 
 
 def render(build):
-    return json.dumps(build(), indent=2, sort_keys=False) + "\n"
+    return json.dumps(build().build(), cls=JSONEncoder, indent=2, sort_keys=False) + "\n"
 
 
 def main(argv):
