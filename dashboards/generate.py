@@ -36,12 +36,13 @@ def _sdk_path():
     return None
 
 
+# The pinned SDK first, so the output does not depend on what else is installed.
+if _sdk_path():
+    sys.path.insert(0, _sdk_path())
 try:
     import grafana_foundation_sdk  # noqa: F401
 except ImportError:
-    if _sdk_path() is None:
-        sys.exit("dashboards/generate.py: grafana-foundation-sdk not found: run scripts/fetch-tools.sh")
-    sys.path.insert(0, _sdk_path())
+    sys.exit("dashboards/generate.py: grafana-foundation-sdk not found: run scripts/fetch-tools.sh")
 
 from grafana_foundation_sdk.builders import common as cb  # noqa: E402
 from grafana_foundation_sdk.builders import dashboard as db  # noqa: E402
