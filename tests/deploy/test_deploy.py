@@ -251,6 +251,10 @@ def test_helm_web_config_and_secret_files(tools):
     assert mounts["/etc/streamprobe/secrets/kafka"]["readOnly"] is True
     secrets = {v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v}
     assert secrets == {"streamprobe-web", "kafka-client"}
+    # no mount inside another (a mount point cannot be created in a ConfigMap volume)
+    paths = sorted(mounts)
+    assert not [(a, b) for a in paths for b in paths if a != b and b.startswith(a.rstrip("/") + "/")]
+    assert f"--config.file={next(p for p in paths if p.endswith('/config'))}/streamprobe.yml" in c["args"]
 
 
 def test_helm_values_documented():
