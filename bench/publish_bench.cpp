@@ -29,20 +29,27 @@ constexpr int kTargetsPerView = 5;
 std::string TargetName(int i) { return "member-" + std::to_string(i); }
 std::string TargetId(int i) { return "bench/zookeeper/" + TargetName(i); }
 
-std::shared_ptr<const TargetResult> MakeResult(int target, int series, std::uint64_t round) {
+// A round's result of `target` and its backend metrics.
+struct Round {
+  std::shared_ptr<const TargetResult> result;
+  MetricSet metrics;
+};
+
+Round MakeRound(int target, int series, std::uint64_t round) {
   auto r = std::make_shared<TargetResult>();
   r->cluster = "bench";
   r->system = "zookeeper";
   r->name = TargetName(target);
   r->rounds = round;
   r->finished_unix = 1.0e9 + static_cast<double>(round);
+  MetricSet metrics;
   for (int s = 0; s < series; ++s) {
     const std::string family = "streamprobe_bench_value_" + std::to_string(s % kFamiliesPerTarget);
-    r->metrics.Gauge(family, "A benchmark value",
-                     {{"cluster", "bench"}, {"member", r->name}, {"series", std::to_string(s)}},
-                     static_cast<double>(round + static_cast<std::uint64_t>(s)));
+    metrics.Gauge(family, "A benchmark value",
+                  {{"cluster", "bench"}, {"member", r->name}, {"series", std::to_string(s)}},
+                  static_cast<double>(round + static_cast<std::uint64_t>(s)));
   }
-  return r;
+  return {std::move(r), std::move(metrics)};
 }
 
 std::vector<ViewSpec> MakeViews(int targets) {
@@ -81,15 +88,18 @@ void RunShape(int targets, int series, int publishes) {
   std::vector<std::string> ids;
   for (int i = 0; i < targets; ++i) ids.push_back(TargetId(i));
   store.Reset(MakeViews(targets), ids);
-  for (int i = 0; i < targets; ++i) store.Publish(ids[i], MakeResult(i, series, 1));
+  for (int i = 0; i < targets; ++i) {
+    Round first = MakeRound(i, series, 1);
+    store.Publish(ids[i], std::move(first.result), std::move(first.metrics));
+  }
 
   std::vector<double> wall_ms, cpu_ms;
   for (int p = 0; p < publishes; ++p) {
     const int target = p % targets;
-    auto result = MakeResult(target, series, 2 + static_cast<std::uint64_t>(p));
+    Round next = MakeRound(target, series, 2 + static_cast<std::uint64_t>(p));
     const double cpu_started = ThreadCpuMs();
     const auto started = std::chrono::steady_clock::now();
-    store.Publish(ids[target], std::move(result));
+    store.Publish(ids[target], std::move(next.result), std::move(next.metrics));
     wall_ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count());

@@ -27,8 +27,11 @@ std::shared_ptr<const FamilyTexts> RenderFamilyTexts(std::vector<prometheus::Met
     head_only.help = family.help;
     head_only.type = family.type;
     std::string header = Serialize(head_only);
-    std::string whole = Serialize(family);
-    texts->push_back({family.name, header, whole.substr(header.size())});
+    std::string samples = Serialize(family);
+    samples.erase(0, header.size());  // in place: no second copy of a large family
+    family.metric.clear();
+    family.metric.shrink_to_fit();    // the samples are text now
+    texts->push_back({std::move(family.name), std::move(header), std::move(samples)});
   }
   return texts;
 }

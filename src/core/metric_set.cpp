@@ -103,6 +103,14 @@ std::vector<prometheus::MetricFamily> MetricSet::Families() const {
   return out;
 }
 
+std::vector<prometheus::MetricFamily> MetricSet::TakeFamilies() && {
+  std::vector<prometheus::MetricFamily> out;
+  out.reserve(families_.size());
+  for (auto& [name, family] : families_) out.push_back(std::move(family));
+  families_.clear();
+  return out;
+}
+
 std::size_t MetricSet::SeriesCount() const {
   std::size_t n = 0;
   for (const auto& [name, family] : families_) n += family.metric.size();

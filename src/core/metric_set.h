@@ -48,6 +48,8 @@ class MetricSet {
   void Merge(MetricSet&& other);
   // Families in name order.
   std::vector<prometheus::MetricFamily> Families() const;
+  // The same, moved out: the set is empty afterwards (no copy of the samples).
+  std::vector<prometheus::MetricFamily> TakeFamilies() &&;
   bool empty() const { return families_.empty(); }
   // Number of samples (series) over all families.
   std::size_t SeriesCount() const;

@@ -178,11 +178,10 @@ class TargetRunner {
     result->last_success_unix = last_success_unix_;
     result->failures = failures_;
     result->status = std::move(outcome.status);
-    result->metrics = std::move(outcome.metrics);
-    result->metrics.AddLabelToAll({"cluster", spec_.cluster});
+    outcome.metrics.AddLabelToAll({"cluster", spec_.cluster});
     result->facts = std::move(outcome.facts);
     result->state = std::move(outcome.state);
-    store_.Publish(id, std::move(result));
+    store_.Publish(id, std::move(result), std::move(outcome.metrics));
     published_ = true;
   }
 

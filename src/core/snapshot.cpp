@@ -68,12 +68,12 @@ double UnixNow() {
       .count();
 }
 
-std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result) {
+std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result, MetricSet metrics) {
   MetricSet probe_metrics;
   probe_metrics.SetHelpSuffix(kProbeHelpSuffix);
   RenderTargetMetrics(result, probe_metrics);
-  std::vector<prometheus::MetricFamily> families = result.metrics.Families();
-  auto engine = probe_metrics.Families();
+  std::vector<prometheus::MetricFamily> families = std::move(metrics).TakeFamilies();
+  auto engine = std::move(probe_metrics).TakeFamilies();
   families.insert(families.end(), std::make_move_iterator(engine.begin()),
                   std::make_move_iterator(engine.end()));
   return RenderFamilyTexts(std::move(families));
@@ -124,29 +124,7 @@ std::vector<std::size_t> SlotsOf(const ViewSpec& view, const TargetSlots& slots)
   return out;
 }
 
-SnapshotParts RenderAllParts(const TargetResults& results, const std::vector<ViewSpec>& views,
-                             const EngineInfo& engine) {
-  SnapshotParts parts;
-  std::vector<std::string> ids;
-  for (const auto& [id, result] : results) ids.push_back(id);
-  parts.slots = std::make_shared<const TargetSlots>(std::move(ids));
-  for (const auto& [id, result] : results) {
-    parts.results.push_back(result);
-    parts.target_texts.push_back(RenderTargetText(*result));
-  }
-  for (const ViewSpec& view : views) {
-    parts.view_texts.push_back(
-        RenderViewText(view, ViewInputs(SlotsOf(view, *parts.slots), parts)));
-  }
-  parts.engine_text = RenderEngineText(engine);
-  return parts;
-}
-
 }  // namespace
-
-Snapshot::Snapshot(TargetResults results, const std::vector<ViewSpec>& views,
-                   const EngineInfo& engine, double built_unix)
-    : Snapshot(RenderAllParts(results, views, engine), built_unix) {}
 
 Snapshot::Snapshot(SnapshotParts parts, double built_unix)
     : parts_(std::move(parts)), built_unix_(built_unix) {}
@@ -227,8 +205,8 @@ void SnapshotStore::Reset(std::vector<ViewSpec> views, const std::vector<std::st
 }
 
 void SnapshotStore::Publish(const std::string& target_id,
-                            std::shared_ptr<const TargetResult> result) {
-  auto text = RenderTargetText(*result);
+                            std::shared_ptr<const TargetResult> result, MetricSet metrics) {
+  auto text = RenderTargetText(*result, std::move(metrics));
   std::lock_guard lock(build_mutex_);
   const std::size_t slot = parts_.slots->SlotOf(target_id);
   if (slot == TargetSlots::kNone) return;

@@ -13,7 +13,9 @@
 
 namespace streamprobe {
 
-// The latest finished round of one target. Immutable once published.
+// The latest finished round of one target. Immutable once published. Its
+// metrics are not kept here: they are rendered into the snapshot's text when
+// published (SnapshotStore::Publish), so each sample is held once, as text.
 struct TargetResult {
   std::string cluster, system, name;
   Status status;
@@ -22,7 +24,6 @@ struct TargetResult {
   double last_success_unix = 0;    // 0 if never successful
   std::uint64_t rounds = 0;
   std::map<Reason, std::uint64_t> failures;  // failed rounds by reason
-  MetricSet metrics;
   std::map<std::string, std::string> facts;
   std::shared_ptr<const void> state;
 };
@@ -60,8 +61,8 @@ struct SnapshotParts {
   std::shared_ptr<const FamilyTexts> engine_text;
 };
 
-// The engine's per-target metrics plus the target's backend metrics.
-std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result);
+// The engine's per-target metrics plus the target's backend `metrics`.
+std::shared_ptr<const FamilyTexts> RenderTargetText(const TargetResult& result, MetricSet metrics);
 // A view's metrics over `inputs` (one per view.target_ids; null: no result yet).
 std::shared_ptr<const FamilyTexts> RenderViewText(const ViewSpec& view,
                                                   std::span<const TargetResult* const> inputs);
@@ -72,9 +73,6 @@ std::shared_ptr<const FamilyTexts> RenderEngineText(const EngineInfo& engine);
 // thread.
 class Snapshot {
  public:
-  // Renders every piece (for tests and the empty initial snapshot).
-  Snapshot(TargetResults results, const std::vector<ViewSpec>& views, const EngineInfo& engine,
-           double built_unix);
   Snapshot(SnapshotParts parts, double built_unix);
 
   // Every published result by TargetSpec::Id(); builds the map (O(targets)).
@@ -106,8 +104,11 @@ class SnapshotStore {
   SnapshotStore();
   // Replaces the plan's views and drops results of targets not in `target_ids`.
   void Reset(std::vector<ViewSpec> views, const std::vector<std::string>& target_ids);
-  // Ignored for a target not in the latest Reset (a runner that left the plan).
-  void Publish(const std::string& target_id, std::shared_ptr<const TargetResult> result);
+  // Renders `metrics` (the round's backend metrics) with the result's own and
+  // swaps them in. Ignored for a target not in the latest Reset (a runner that
+  // left the plan).
+  void Publish(const std::string& target_id, std::shared_ptr<const TargetResult> result,
+               MetricSet metrics = {});
   void SetEngineInfo(const EngineInfo& info);
   std::shared_ptr<const Snapshot> Current() const;
 

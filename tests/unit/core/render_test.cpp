@@ -53,7 +53,10 @@ TEST(MetricSetTest, HistogramHasInfBucket) {
 }
 
 TEST(MetricsPageTest, AppendsSnapshotAge) {
-  Snapshot snapshot({}, {}, EngineInfo{}, 1000.0);
+  SnapshotParts parts;
+  parts.slots = std::make_shared<const TargetSlots>(std::vector<std::string>{});
+  parts.engine_text = RenderEngineText(EngineInfo{});
+  Snapshot snapshot(std::move(parts), 1000.0);
   const std::string page = RenderMetricsPage(snapshot, 1002.5);
   EXPECT_NE(page.find("streamprobe_snapshot_age_seconds 2.500"), std::string::npos);
   EXPECT_NE(page.find("streamprobe_build_info{"), std::string::npos);

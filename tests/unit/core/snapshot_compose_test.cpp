@@ -11,13 +11,19 @@
 namespace streamprobe {
 namespace {
 
-std::shared_ptr<const TargetResult> Result(const std::string& name, double value) {
+std::shared_ptr<const TargetResult> Result(const std::string& name) {
   auto r = std::make_shared<TargetResult>();
   r->cluster = "c";
   r->system = "test";
   r->name = name;
-  r->metrics.Gauge("streamprobe_test_value", "A value", {{"cluster", "c"}, {"member", name}}, value);
   return r;
+}
+
+// Publishes a result of target `name` with one backend sample of `value`.
+void Publish(SnapshotStore& store, const std::string& name, double value) {
+  MetricSet metrics;
+  metrics.Gauge("streamprobe_test_value", "A value", {{"cluster", "c"}, {"member", name}}, value);
+  store.Publish("c/test/" + name, Result(name), std::move(metrics));
 }
 
 std::size_t Count(const std::string& text, const std::string& what) {
@@ -38,22 +44,23 @@ ViewSpec SeenView() {
 TEST(SnapshotComposeTest, OneHeaderPerFamilyAndSamplesInTargetOrder) {
   SnapshotStore store;
   store.Reset({}, {"c/test/a", "c/test/b"});
-  store.Publish("c/test/b", Result("b", 2));
-  store.Publish("c/test/a", Result("a", 1));
+  Publish(store, "b", 2);
+  Publish(store, "a", 1);
   const std::string text = store.Current()->text();
   EXPECT_EQ(Count(text, "# TYPE streamprobe_test_value "), 1u);
   EXPECT_EQ(Count(text, "# HELP streamprobe_probe_success "), 1u);
   EXPECT_LT(text.find("streamprobe_test_value{cluster=\"c\",member=\"a\"} 1"),
             text.find("streamprobe_test_value{cluster=\"c\",member=\"b\"} 2"));
   EXPECT_LT(text.find("# TYPE streamprobe_build_info"), text.find("# TYPE streamprobe_probe_success"));
-  EXPECT_EQ(text, Snapshot(store.Current()->results(), {}, EngineInfo{}, 0).text());
+  EXPECT_NE(text.find("streamprobe_probe_success{cluster=\"c\",system=\"test\",target=\"a\"} 1"),
+            std::string::npos);
 }
 
 TEST(SnapshotComposeTest, TargetRemovedOnResetDisappears) {
   SnapshotStore store;
   store.Reset({}, {"c/test/a", "c/test/b"});
-  store.Publish("c/test/a", Result("a", 1));
-  store.Publish("c/test/b", Result("b", 2));
+  Publish(store, "a", 1);
+  Publish(store, "b", 2);
   store.Reset({}, {"c/test/a"});
   const std::string text = store.Current()->text();
   EXPECT_EQ(text.find("member=\"b\""), std::string::npos) << text;
@@ -64,10 +71,10 @@ TEST(SnapshotComposeTest, TargetRemovedOnResetDisappears) {
 TEST(SnapshotComposeTest, PublishOfTargetOutsideThePlanIsIgnored) {
   SnapshotStore store;
   store.Reset({}, {"c/test/a"});
-  store.Publish("c/test/gone", Result("gone", 1));
+  Publish(store, "gone", 1);
   EXPECT_EQ(store.Current()->Find("c/test/gone"), nullptr);
   EXPECT_EQ(store.Current()->text().find("member=\"gone\""), std::string::npos);
-  store.Publish("c/test/a", Result("a", 1));
+  Publish(store, "a", 1);
   EXPECT_NE(store.Current()->Find("c/test/a"), nullptr);
 }
 
@@ -76,11 +83,11 @@ TEST(SnapshotComposeTest, ViewIsRerenderedWhenOneOfItsTargetsPublishes) {
   store.Reset({SeenView()}, {"c/test/a", "c/test/b", "c/test/other"});
   EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 0"),
             std::string::npos);
-  store.Publish("c/test/other", Result("other", 0));
+  Publish(store, "other", 0);
   EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 0"),
             std::string::npos);
-  store.Publish("c/test/a", Result("a", 1));
-  store.Publish("c/test/b", Result("b", 1));
+  Publish(store, "a", 1);
+  Publish(store, "b", 1);
   EXPECT_NE(store.Current()->text().find("streamprobe_test_members_seen{cluster=\"c\"} 2"),
             std::string::npos);
 }
@@ -89,8 +96,8 @@ TEST(SnapshotComposeTest, ComposedPagePassesPromtool) {
   if (std::system("command -v promtool >/dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
   SnapshotStore store;
   store.Reset({SeenView()}, {"c/test/a", "c/test/b"});
-  store.Publish("c/test/a", Result("a", 1));
-  store.Publish("c/test/b", Result("b", 2));
+  Publish(store, "a", 1);
+  Publish(store, "b", 2);
   const std::string path = testing::TempDir() + "composed_page.prom";
   std::ofstream(path) << store.Current()->text();
   EXPECT_EQ(std::system(("promtool check metrics < " + path).c_str()), 0);

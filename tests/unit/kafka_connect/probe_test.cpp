@@ -33,8 +33,10 @@ std::shared_ptr<const Snapshot> SnapshotWith(const std::string& system,
   r->system = system;
   r->name = "x";
   r->facts = std::move(facts);
-  std::map<std::string, std::shared_ptr<const TargetResult>> results{{"c/" + system + "/x", r}};
-  return std::make_shared<Snapshot>(results, std::vector<ViewSpec>{}, EngineInfo{}, 0.0);
+  SnapshotStore store;
+  store.Reset({}, {"c/" + system + "/x"});
+  store.Publish("c/" + system + "/x", std::move(r));
+  return store.Current();
 }
 
 std::string Text(const ProbeOutcome& out) { return RenderText(out.metrics.Families()); }
