@@ -1,9 +1,11 @@
 // streamprobe: flags, then the app. Nothing else lives here, except that a
-// hidden first argument runs the process as a Kafka client worker.
+// hidden first argument runs the process as a Kafka client worker, and that
+// check, wait and diagnose run as one-shot commands (app/commands.h).
 #include <cstdlib>
 #include <iostream>
 
 #include "app/app.h"
+#include "app/commands.h"
 #include "core/log.h"
 #include "core/memory_policy.h"
 #include "kafka/kafka_worker.h"
@@ -12,6 +14,12 @@ int main(int argc, char** argv) {
   streamprobe::ApplyMemoryPolicy();
   if (argc > 1 && argv[1] == streamprobe::kafka::kKafkaClientWorkerFlag) {
     return streamprobe::kafka::RunKafkaClientWorker(argc, argv);
+  }
+  if (argc > 1 && streamprobe::IsCommand(argv[1])) {
+    const int code = streamprobe::RunCommand(argc, argv);
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);  // as below: rounds may still run on the executor
   }
   streamprobe::Flags flags;
   std::string error;

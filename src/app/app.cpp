@@ -12,6 +12,7 @@ namespace streamprobe {
 
 std::string UsageText() {
   return "usage: streamprobe [flags]\n"
+         "       streamprobe check|wait|diagnose ... (streamprobe check --help)\n"
          "  -h, --help                    show this help and exit\n"
          "  --config.file=PATH            configuration file (default streamprobe.yml)\n"
          "  --config.check                validate the configuration (and --web.config.file), print\n"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/component.h"
 #include "core/metric_set.h"
 #include "core/status.h"
 
@@ -42,6 +43,9 @@ struct ProbeOutcome {
   std::map<std::string, std::string> facts;
   // Typed state for views (see ViewSpec); the probe's backend owns its type.
   std::shared_ptr<const void> state;
+  // Units of components this round saw (e.g. each expected Kafka broker). When
+  // empty, the target's own round counts as its TargetSpec::role says.
+  std::vector<ComponentUnit> units;
 };
 
 // A backend probe for one target.
@@ -69,6 +73,10 @@ struct TargetSpec {
   // schedule and resolved secrets). Equal fingerprints and ids across a reload
   // mean the target did not change, so its runner and history may be kept.
   std::string fingerprint{};
+  // The status table's component this target's own round belongs to, and how
+  // it counts there when its probe reports no units (see ComponentRole).
+  std::string component{};
+  ComponentRole role = ComponentRole::kNone;
 
   std::string Id() const { return cluster + "/" + system + "/" + name; }
 };

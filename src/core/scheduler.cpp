@@ -181,6 +181,9 @@ class TargetRunner {
     outcome.metrics.AddLabelToAll({"cluster", spec_.cluster});
     result->facts = std::move(outcome.facts);
     result->state = std::move(outcome.state);
+    result->component = spec_.component;
+    result->role = spec_.role;
+    result->units = std::move(outcome.units);
     store_.Publish(id, std::move(result), std::move(outcome.metrics));
     published_ = true;
   }

@@ -26,6 +26,9 @@ struct TargetResult {
   std::map<Reason, std::uint64_t> failures;  // failed rounds by reason
   std::map<std::string, std::string> facts;
   std::shared_ptr<const void> state;
+  std::string component;  // TargetSpec::component and role
+  ComponentRole role = ComponentRole::kNone;
+  std::vector<ComponentUnit> units;  // ProbeOutcome::units
 };
 
 // Engine-level facts rendered with every snapshot (build info, reloads).

@@ -104,6 +104,25 @@ FrontendsRead ReadFrontendsFromAny(HttpClient& http, const DorisConfig& c,
 
 }  // namespace
 
+namespace {
+
+// Facts `streamprobe wait` reads: "master" (the one FE listed as master) and
+// "backends_alive" (BEs the FEs list as alive), when the FEs answered.
+void AddClusterFacts(const DorisClusterView& view, std::map<std::string, std::string>& facts) {
+  if (!view.frontends) return;
+  std::vector<std::string> masters;
+  for (const DorisFrontendRow& fe : *view.frontends) {
+    if (fe.is_master) masters.push_back(fe.host);
+  }
+  if (masters.size() == 1) facts["master"] = masters.front();
+  if (!view.backends) return;
+  int alive = 0;
+  for (const DorisBackendRow& be : *view.backends) alive += be.alive && !be.decommissioned;
+  facts["backends_alive"] = std::to_string(alive);
+}
+
+}  // namespace
+
 ProbeOutcome DorisClusterProbe::Run(const ProbeContext& ctx) {
   const DorisConfig& c = *config_;
   ProbeOutcome out;
@@ -124,6 +143,7 @@ ProbeOutcome DorisClusterProbe::Run(const ProbeContext& ctx) {
   }
   view.now_unix = UnixNow();
   RenderCluster(view, out.metrics);
+  AddClusterFacts(view, out.facts);
   if (!fes.answered) {
     out.status = fes.status;
   } else if (Status judged = JudgeCluster(*view.frontends); !judged.ok()) {

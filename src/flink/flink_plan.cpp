@@ -14,6 +14,8 @@ void PlanFlink(Decoder& section, const ClusterContext& cluster, Plan& plan) {
                                     schedule.timeout,
                                     std::make_shared<FlinkProbe>(NewCurlHttpClient(),
                                                                  std::move(config))});
+  plan.targets.back().component = "flink";
+  plan.targets.back().role = ComponentRole::kUnit;
 }
 
 }  // namespace streamprobe

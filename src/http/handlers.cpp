@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/status_render.h"
 #include "http/daemon.h"
 #include "http/server.h"
 
@@ -135,9 +136,15 @@ MHD_Result Route(MHD_Connection* c, const WebServer::Daemon& d, const std::strin
     return Queue(c, d, MHD_HTTP_OK, TextResponse(RenderTargetsJson(*server.hooks().snapshot())),
                  "application/json");
   }
+  if (url == "/api/v1/status") {
+    return Queue(c, d, MHD_HTTP_OK,
+                 TextResponse(RenderStatusJson(ComposeStatus(*server.hooks().snapshot()))),
+                 "application/json");
+  }
   if (url == "/") {
     return Queue(c, d, MHD_HTTP_OK,
-                 TextResponse(RenderStatusPage(*server.hooks().snapshot(), server.options().telemetry_path)),
+                 TextResponse(RenderStatusPage(ComposeStatus(*server.hooks().snapshot()),
+                                               server.options().telemetry_path, UnixNow())),
                  "text/html; charset=utf-8");
   }
   return Text(c, d, MHD_HTTP_NOT_FOUND, "not found\n");

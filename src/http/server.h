@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "core/snapshot.h"
+#include "core/status_table.h"
 #include "core/status.h"
 #include "http/gzip.h"
 #include "http/web_config.h"
@@ -108,7 +109,8 @@ std::string RenderMetricsTail(const Snapshot& snapshot, double now_unix);
 std::string RenderMetricsPage(const Snapshot& snapshot, double now_unix);
 // The /api/v1/targets body.
 std::string RenderTargetsJson(const Snapshot& snapshot);
-// The / status page.
-std::string RenderStatusPage(const Snapshot& snapshot, const std::string& telemetry_path);
+// The / status page: the status table at `now_unix` (status_page.cpp).
+std::string RenderStatusPage(const StatusTable& table, const std::string& telemetry_path,
+                             double now_unix);
 
 }  // namespace streamprobe

@@ -32,6 +32,8 @@ void PlanKraft(const kafka::KafkaConfig& config, const ClusterContext& cluster, 
     plan.targets.push_back(TargetSpec{cluster.name, "kafka_kraft", controller, config.schedule.interval,
                                       config.schedule.timeout,
                                       std::make_shared<kafka::ControllerProbe>(controller, client)});
+    plan.targets.back().component = "kafka_kraft";
+    plan.targets.back().role = ComponentRole::kUnit;
     ids.push_back(plan.targets.back().Id());
   }
   plan.views.push_back(QuorumView(cluster.name, std::move(ids)));
@@ -49,6 +51,8 @@ void PlanKafka(Decoder& section, const ClusterContext& cluster, Plan& plan) {
   target.interval = config.schedule.interval;
   target.timeout = config.schedule.timeout;
   target.probe = std::make_shared<kafka::KafkaProbe>(config, kafka::ProductionSeams(config));
+  target.component = "kafka_brokers";  // its units are the broker ids
+  target.role = ComponentRole::kUnit;
   plan.targets.push_back(std::move(target));
   PlanKraft(config, cluster, plan);
 }

@@ -11,6 +11,7 @@
 #include "kafka/kafka_health.h"
 #include "kafka/kafka_metrics.h"
 #include "kafka/kafka_registration.h"
+#include "kafka/kafka_status.h"
 #include "kafka/kafka_worker.h"
 #include "kafka/kafka_worker_process.h"
 #include "zookeeper/kafka_registry.h"
@@ -78,7 +79,14 @@ ProbeOutcome KafkaProbe::Run(const ProbeContext& ctx) {
   }
   out.metrics = RenderKafka(round, config_.groups);
   out.state = std::make_shared<const KafkaRound>(std::move(round));
-  return WithClientHealth(std::move(out));
+  out = WithClientHealth(std::move(out));
+  out.units = BrokerUnits(*static_cast<const KafkaRound*>(out.state.get()), config_.expected.ids,
+                          out.status);
+  if (config_.zookeeper) {  // for `streamprobe diagnose kafka-registration`
+    out.facts["zookeeper_connect"] = config_.zookeeper->connect;
+    out.facts["zookeeper_chroot"] = config_.zookeeper->chroot;
+  }
+  return out;
 }
 
 ProbeOutcome KafkaProbe::WithClientHealth(ProbeOutcome out) {

@@ -63,6 +63,7 @@ void FillRegistration(const zookeeper::BrokerRegistration& reg, const Endpoint& 
   f.registered_listener = endpoint.listener;
   f.registered_host = endpoint.host;
   f.registered_port = endpoint.port;
+  f.registration_session = reg.stat.ephemeral_owner;
   const long long since = reg.timestamp_ms > 0 ? reg.timestamp_ms : reg.stat.ctime_ms;
   if (since <= 0) return;
   const double age = static_cast<double>(now_unix_ms - since) / 1000.0;

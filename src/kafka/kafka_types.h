@@ -66,6 +66,7 @@ struct BrokerFacts {
   std::string registered_listener;            // "" if unknown (legacy host/port)
   std::string registered_host;
   int registered_port = -1;
+  long long registration_session = 0;         // owning ZooKeeper session (ephemeralOwner)
   double registration_age_seconds = -1;       // -1 unknown (or in the future)
   double registration_ahead_seconds = 0;      // > 0: registered "in the future" beyond skew
   std::optional<BrokerMeta> metadata;         // present in metadata

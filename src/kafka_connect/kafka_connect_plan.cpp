@@ -15,15 +15,19 @@ void PlanKafkaConnectWith(Decoder& section, const ClusterContext& cluster, Plan&
   KafkaConnectConfig config = DecodeKafkaConnectConfig(section);
   section.Finish();
   const ConnectHttp http = MakeConnectHttp(config, std::move(client));
-  auto add = [&](std::string name, std::shared_ptr<Probe> probe) {
+  auto add = [&](std::string name, std::shared_ptr<Probe> probe, ComponentRole role) {
     plan.targets.push_back(TargetSpec{cluster.name, "kafka_connect", std::move(name),
                                       schedule.interval, schedule.timeout, std::move(probe)});
+    plan.targets.back().component = "kafka_connect";
+    plan.targets.back().role = role;
   };
   for (const std::string& url : config.workers) {
-    add(url, std::make_shared<KafkaConnectWorkerProbe>(cluster.name, url, http));
+    add(url, std::make_shared<KafkaConnectWorkerProbe>(cluster.name, url, http),
+        ComponentRole::kUnit);
   }
   if (!config.workers.empty()) {
-    add("connectors", std::make_shared<KafkaConnectConnectorsProbe>(cluster.name, config, http));
+    add("connectors", std::make_shared<KafkaConnectConnectorsProbe>(cluster.name, config, http),
+        ComponentRole::kCheck);
   }
 }
 

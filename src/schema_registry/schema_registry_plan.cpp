@@ -18,6 +18,8 @@ void PlanSchemaRegistryWith(Decoder& section, const ClusterContext& cluster, Pla
     plan.targets.push_back(TargetSpec{cluster.name, "schema_registry", url, schedule.interval,
                                       schedule.timeout,
                                       std::make_shared<SchemaRegistryProbe>(url, config, client)});
+    plan.targets.back().component = "schema_registry";
+    plan.targets.back().role = ComponentRole::kUnit;
   }
 }
 

@@ -33,20 +33,24 @@ void PlanZookeeperWith(Decoder& section, const ClusterContext& cluster, Plan& pl
   const Schedule schedule = ReadSchedule(section, cluster);
   ZookeeperConfig config = DecodeZookeeperConfig(section);
   section.Finish();
-  auto add = [&](std::string name, std::shared_ptr<Probe> probe) {
+  auto add = [&](std::string name, std::shared_ptr<Probe> probe, ComponentRole role) {
     plan.targets.push_back(TargetSpec{cluster.name, std::string(kSystem), std::move(name),
                                       schedule.interval, schedule.timeout, std::move(probe)});
+    plan.targets.back().component = std::string(kSystem);
+    plan.targets.back().role = role;
     return plan.targets.back().Id();
   };
   std::vector<std::string> member_ids;
   for (const std::string& member : config.members) {
     member_ids.push_back(add(member, std::make_shared<MemberProbe>(member, config.admin_server_port,
-                                                                   seams.four, seams.http)));
+                                                                   seams.four, seams.http),
+                            ComponentRole::kUnit));
   }
   if (!member_ids.empty()) plan.views.push_back(EnsembleView(cluster.name, std::move(member_ids)));
   if (config.WantsZnodes() && !config.members.empty()) {
     auto reader = seams.open_reader(config.ConnectString(), config.session_timeout);
-    add("znodes", std::make_shared<ZnodesProbe>(std::move(config), std::move(reader)));
+    add("znodes", std::make_shared<ZnodesProbe>(std::move(config), std::move(reader)),
+        ComponentRole::kCheck);
   }
 }
 

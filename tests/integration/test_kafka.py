@@ -4,7 +4,9 @@ Order matters: non-destructive scenarios first; each destructive one restores th
 cluster before it returns (the incident uses its own chroot and deployments).
 Reference truth: the Kafka command-line tools from the same jars (harness.tools).
 """
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -214,9 +216,47 @@ def test_incident_ids_held_by_leftover_deployment_live_host_mismatch(zk_ensemble
             assert s.value("streamprobe_kafka_broker_reachable", cluster="incident", broker_id=bid) == 1
         assert s.value("streamprobe_kafka_brokers_by_registration_state", cluster="incident",
                        state="host_mismatch") == 2
+        assert_status_names_the_foreign_hosts(sp)
+        assert_check_and_diagnose_name_the_incident(sp)
     finally:
         expected.stop()
         leftover.stop()
+
+
+def assert_status_names_the_foreign_hosts(sp):
+    """/api/v1/status: the Kafka brokers row is 1/3 with the foreign hosts as its cause."""
+    status = sp.get("/api/v1/status").json()
+    row = next(c for c in status["components"] if c["component"] == "kafka_brokers")
+    assert (row["expected"], row["ready"], row["status"]) == (3, 1, "degraded"), row
+    assert row["cause"] == ("id 1 (127.0.0.231), id 2 (127.0.0.232): registered by a live foreign "
+                            "broker, not the expected host; do not delete the znodes"), row
+    assert row["runbook_url"].endswith("/KafkaBrokerIdRegisteredByForeignHost.md")
+    page = sp.get("/").text
+    assert "id 1 (127.0.0.231), id 2 (127.0.0.232): registered by a live foreign broker" in page
+
+
+def assert_check_and_diagnose_name_the_incident(sp):
+    """`check` exits 1 (degraded) with the cause; `diagnose kafka-registration` calls ids 1
+    and 2 foreign with their ZooKeeper sessions, id 3 live, and offers no delete."""
+    check = subprocess.run([sp.binary, "check", f"--config.file={sp.config_path}", "--output=json"],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1, check.stdout + check.stderr
+    row = next(c for c in json.loads(check.stdout)["components"] if c["component"] == "kafka_brokers")
+    assert row["ready"] == 1 and "127.0.0.231" in row["cause"], row
+    table = subprocess.run([sp.binary, "check", f"--config.file={sp.config_path}"],
+                           capture_output=True, text=True, timeout=60)
+    assert table.returncode == 1 and "Kafka brokers 1/3" in table.stdout, table.stdout
+    assert "\033[" not in table.stdout  # no colour when not on a terminal
+    diag = subprocess.run([sp.binary, "diagnose", "kafka-registration",
+                           f"--config.file={sp.config_path}"], capture_output=True, text=True, timeout=60)
+    assert diag.returncode == 1, diag.stdout + diag.stderr
+    lines = {line.split()[1]: line for line in diag.stdout.splitlines() if line.startswith("id ")}
+    assert lines["1"].split()[2] == "foreign" and "127.0.0.231" in lines["1"], diag.stdout
+    assert lines["2"].split()[2] == "foreign" and "127.0.0.232" in lines["2"], diag.stdout
+    assert lines["3"].split()[2] == "live", diag.stdout
+    assert "Do NOT delete /incident/brokers/ids/1" in diag.stdout
+    assert " delete /incident/brokers/ids/" not in diag.stdout.replace("Do NOT delete", "")
+    assert re.search(r"grep -i 'sid=0x[0-9a-f]+'", diag.stdout), diag.stdout
 
 
 def test_two_listeners_bootstrapped_on_external_agree(zk_ensemble, streamprobe_factory):

@@ -228,7 +228,12 @@ TEST(KafkaProbe, UnreachableClusterReportsReasonButStillChecksZooKeeper) {
   auto probe = rig.Probe();
   ProbeOutcome out = probe.Run(Ctx());
   EXPECT_EQ(out.status.reason(), Reason::kRefused);
-  EXPECT_TRUE(out.facts.empty());
+  EXPECT_EQ(out.facts.count("cluster_id"), 0u);
+  ASSERT_GE(out.units.size(), 2u);  // the status table still sees ZooKeeper's view
+  EXPECT_EQ(out.units[0].name, "id 1 (127.0.0.11:9092)");
+  EXPECT_NE(out.units[0].cause.find("stale"), std::string::npos);
+  EXPECT_EQ(out.units[1].name, "id 2");
+  EXPECT_EQ(out.units[1].health, Health::kDown);
   const std::string text = Text(out);
   EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_registration_state{broker_id=\"1\",state=\"stale\"} 1")) << text;
   EXPECT_TRUE(Has(text, "streamprobe_kafka_broker_registration_state{broker_id=\"2\",state=\"missing\"} 1"));
