@@ -55,7 +55,9 @@ if [ ! -d "$crd_dir" ]; then
 fi
 ln -sfn "$crd_dir" "$tools/prometheus-operator-crd"
 
-# Python packages for Debian's python3, in a target dir of their own.
+# Python packages for Debian's python3, in a target dir of their own, without
+# dependencies: the SDK has none, and of kubernetes-validate only its bundled JSON
+# schemas are used (tests/deploy/schemas.py), not its Python code.
 py="$tools/python"
 stamp="$py/.versions"
 want="grafana-foundation-sdk==$GRAFANA_FOUNDATION_SDK_VERSION kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
@@ -64,7 +66,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   rm -rf "$py"
   # shellcheck disable=SC2086
   /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
-    --target "$py" $want
+    --no-deps --target "$py" $want
   echo "$want" >"$stamp"
 fi
 echo "$tools"
