@@ -18,8 +18,12 @@ constexpr std::string_view kStyle =
     "tr.unknown td.st{color:#666}td.st{font-weight:bold}tr.down{background:#fdecea}"
     "tr.degraded{background:#fff6e0}tr.unknown{background:#f3f3f3}.overall{font-size:1.2em}"
     ".follows{font-style:italic}details ul{margin:.3em 0}details table{font-size:.9em}"
+    "nav a{display:inline-block}"
     "@media (max-width:700px){thead{display:none}table,tbody,tr,td{display:block;width:auto}"
-    "tr{border-bottom:2px solid #ccc}td{border:none;padding:.15em .4em}}";
+    "tr{border-bottom:2px solid #ccc}td{border:none;padding:.15em .4em;overflow-wrap:anywhere}"
+    "tr[id]>td:nth-child(2)::before{content:'cluster ';color:#666}"
+    "tr[id]>td:nth-child(3)::before{content:'ready ';color:#666}"
+    "details tr:first-child{display:none}}";
 
 constexpr std::string_view kRefreshScript =
     "setInterval(async()=>{try{const r=await fetch(location.pathname,{cache:'no-store'});"
