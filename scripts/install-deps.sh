@@ -19,6 +19,8 @@ packages=(
   python3-pip python3-yaml
   # benchmarks (bench/scrape_concurrency.py)
   wrk
+  # browser test (tests/integration/test_status_page.py; it installs playwright-core with npm)
+  chromium
 )
 
 missing=()
