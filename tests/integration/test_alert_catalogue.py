@@ -379,3 +379,60 @@ def test_07a_consumer_lag_growing_pages_for_the_group(platform):
     wait_until(lambda: p.alerts("lag") == {key: "active"}, 60, interval=1, what="the lag alert alone",
                describe=lambda: str(p.alerts("lag")))
     assert p.alerts("platform") == {}
+
+
+# ------------------------------------------------------------ the dashboards, on all of it
+# Panels that cannot have data on this platform, and why.
+NO_DATA_HERE = {
+    ("kafka", "KRaft quorum"): "ZooKeeper-mode Kafka: no KRaft controllers to watch",
+    ("kafka", "KRaft voters caught up"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft voters"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft leader"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft controller targets up/down"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft controller targets failing now, with reason"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft voter lag"): "ZooKeeper-mode Kafka",
+    ("kafka", "KRaft commit age"): "ZooKeeper-mode Kafka",
+    ("doris", "SQL query values"): "no Doris sql block (the simulator has no MySQL port)",
+    ("doris", "SQL query duration"): "no Doris sql block",
+    ("zookeeper", "Znode checks"): "no znode_checks configured",
+    ("kafka_connect", "Declared connectors"): "no expected_connectors configured",
+    ("kafka_connect", "Declared connectors missing"): "no expected_connectors configured",
+    ("kafka_connect", "Plugins missing"): "no expected_plugins configured",
+    ("schema_registry", "Error bodies"): "no scenario here answers an error body "
+                                         "(test_alerting.py's registry does, error_code 50001)",
+    # The zookeeper block reads Kafka's znodes only with kafka_chroot; here the kafka
+    # block reads the registry (chroot /kafka) and the ZooKeeper dashboard's Kafka panels stay empty.
+    ("zookeeper", "Kafka broker registrations"): "zookeeper block without kafka_chroot",
+    ("zookeeper", "Kafka controller"): "zookeeper block without kafka_chroot",
+    ("zookeeper", "Kafka controller present"): "zookeeper block without kafka_chroot",
+    ("zookeeper", "Pending topic deletions"): "zookeeper block without kafka_chroot",
+    ("zookeeper", "ISR change backlog"): "zookeeper block without kafka_chroot",
+}
+
+
+def test_99_every_dashboard_panel_returns_data(platform):
+    """Every panel of the shipped dashboards (as the chart and kustomize ship them), its
+    variables at "All" and $__rate_interval at 1m, queried over the whole module (healthy
+    platform and every scenario above) returns data: names, labels and matchers, the
+    job and instance ones included, fit what the binary exports."""
+    import urllib.parse
+    from harness.alerting import get_json
+    end = time.time()
+    start = end - 3 * 3600
+    empty, failed = [], []
+    for path in sorted((ROOT / "deploy" / "mixin" / "rendered" / "dashboards").glob("*.json")):
+        for panel in json.loads(path.read_text())["panels"]:
+            for t in panel["targets"]:
+                expr = t["expr"]
+                for var in ("$cluster", "$namespace", "$job", "$instance"):
+                    expr = expr.replace(var, ".*")
+                expr = expr.replace("$__rate_interval", "1m")
+                query = urllib.parse.urlencode({"query": expr, "start": start, "end": end, "step": 15})
+                body = get_json(f"{platform.stack['prom']}/api/v1/query_range?{query}", timeout=30)
+                key = (path.stem, panel["title"])
+                if body["status"] != "success":
+                    failed.append((key, body))
+                elif not body["data"]["result"] and key not in NO_DATA_HERE:
+                    empty.append((key, expr))
+    assert not failed, failed
+    assert not empty, "panels without data:\n" + "\n".join(f"{k}: {e}" for k, e in empty)
