@@ -36,9 +36,16 @@ export CGO_ENABLED=0
 export GOWORK=off
 mkdir -p "$build_dir/tools" "$GOMODCACHE" "$GOCACHE"
 
-# build NAME MODULE_DIR PACKAGE
+# required_version MODULE_DIR MODULE_PATH: the version go.mod requires (e.g. v1.34.2)
+required_version() {
+  awk -v m="$2" '($1 == m) { print $2 } ($1 == "require" && $2 == m) { print $3 }' "$here/$1/go.mod" | head -1
+}
+
+# build NAME MODULE_DIR PACKAGE [-X ldflags...]
 build() {
   local name="$1" module="$here/$2" package="$3"
+  shift 3
+  local ldflags="-s -w $*"
   local out="$build_dir/tools/$name" stamp="$build_dir/tools/$name.stamp"
   local want
   want="$(cat "$module/go.mod" "$module/go.sum" "$here/build.sh" | sha256sum | cut -d' ' -f1)"
@@ -49,13 +56,22 @@ build() {
   rm -f "$stamp"
   local start=$SECONDS
   echo "kubeapi/build.sh: building $name ($package) into $out"
-  if ! (cd "$module" && GOPROXY=off "$go" build -ldflags="-s -w" -o "$out.tmp" "$package") 2>/dev/null; then
-    (cd "$module" && "$go" build -ldflags="-s -w" -o "$out.tmp" "$package")
+  if ! (cd "$module" && GOPROXY=off "$go" build -ldflags="$ldflags" -o "$out.tmp" "$package") 2>/dev/null; then
+    (cd "$module" && "$go" build -ldflags="$ldflags" -o "$out.tmp" "$package")
   fi
   mv -f "$out.tmp" "$out"
   echo "$want" > "$stamp"
   echo "kubeapi/build.sh: built $name in $((SECONDS - start)) s"
 }
 
-build kube-apiserver apiserver k8s.io/kubernetes/cmd/kube-apiserver
-build kine kine github.com/k3s-io/kine
+# Version variables as Kubernetes' hack/lib/version.sh sets them (GET /version answers them).
+k8s="$(required_version apiserver k8s.io/kubernetes)"
+minor="${k8s#v1.}"; minor="${minor%%.*}"
+vflags=()
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  vflags+=("-X $pkg.gitVersion=$k8s" "-X $pkg.gitMajor=1" "-X $pkg.gitMinor=$minor" "-X $pkg.gitTreeState=clean")
+done
+build kube-apiserver apiserver k8s.io/kubernetes/cmd/kube-apiserver "${vflags[@]}"
+
+kine="$(required_version kine github.com/k3s-io/kine)"
+build kine kine github.com/k3s-io/kine "-X github.com/k3s-io/kine/pkg/version.Version=$kine"
