@@ -7,6 +7,7 @@
 #include "flink/flink_plan.h"
 #include "kafka/kafka_plan.h"
 #include "kafka_connect/kafka_connect_plan.h"
+#include "kubernetes/kubernetes_plan.h"
 #include "schema_registry/schema_registry_plan.h"
 #include "zookeeper/zookeeper_plan.h"
 
@@ -21,6 +22,7 @@ std::span<const Backend> Backends() {
       {"schema_registry", &PlanSchemaRegistry},
       {"doris", &PlanDoris},
       {"flink", &PlanFlink},
+      {"kubernetes", &PlanKubernetes},
   };
   return kBackends;
 }

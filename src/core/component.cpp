@@ -12,7 +12,7 @@ constexpr std::string_view kOnDorisFe[] = {"doris_fe"};
 
 // The table's order is the deployment report's: coordination, brokers, the
 // services on top of them, then Doris and Flink.
-constexpr std::array<ComponentInfo, 8> kComponents = {{
+constexpr std::array<ComponentInfo, 9> kComponents = {{
     {"zookeeper", "ZooKeeper ensemble", true, {}, "ZookeeperQuorumLost", "ZookeeperMemberDown"},
     {"kafka_kraft", "KRaft controllers", true, {}, "KafkaKraftQuorumLost", "KafkaKraftQuorumAtRisk"},
     {"kafka_brokers", "Kafka brokers", false, kOnCoordination, "KafkaClusterUnreachable", "KafkaBrokerUnreachable"},
@@ -21,6 +21,8 @@ constexpr std::array<ComponentInfo, 8> kComponents = {{
     {"doris_fe", "Doris FE", false, {}, "DorisFrontendDown", "DorisFrontendDown"},
     {"doris_be", "Doris BE", false, kOnDorisFe, "DorisBackendDown", "DorisBackendDown"},
     {"flink", "Flink", false, kOnKafkaBrokers, "FlinkJobManagerDown", "FlinkJobManagerDown"},
+    // The API server streamprobe reads workloads from (the kubernetes backend).
+    {"kubernetes", "Kubernetes API", false, {}, "", ""},
 }};
 
 std::string_view ReasonCause(Reason reason) {

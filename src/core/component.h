@@ -29,6 +29,23 @@ struct ComponentUnit {
   std::string runbook;    // runbook (alert) name, e.g. "KafkaBrokerRegistrationStale"; may be empty
 };
 
+// What the platform under a component (Kubernetes) says of it: replicas
+// asked for and ready, and why some are not ("doris-fe-0, doris-fe-1:
+// ImagePullBackOff: apache/doris:2.0.3-fe-x86_64 (manifest unknown)"). Its
+// cause comes first in the component's row (it is the root of what the
+// service probes see), and its counts stand in when no service probe counts
+// the component's units.
+struct WorkloadNote {
+  std::string component;  // a ComponentInfo::key
+  std::string workload;   // e.g. "StatefulSet data-platform/doris-fe"
+  long long replicas = 0;
+  long long ready = 0;
+  Health health = Health::kOk;
+  std::string cause;    // "" when every replica is ready
+  std::string hint;
+  std::string runbook;
+};
+
 // How a target's own round counts for a component when its probe reports no
 // units itself: as one unit (a ZooKeeper member, a Connect worker), as a check
 // on the component (Connect's connectors, Doris's cluster view: a failure

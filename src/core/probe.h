@@ -46,6 +46,8 @@ struct ProbeOutcome {
   // Units of components this round saw (e.g. each expected Kafka broker). When
   // empty, the target's own round counts as its TargetSpec::role says.
   std::vector<ComponentUnit> units;
+  // What the platform says of components' workloads (the kubernetes backend).
+  std::vector<WorkloadNote> notes;
 };
 
 // A backend probe for one target.

@@ -184,6 +184,7 @@ class TargetRunner {
     result->component = spec_.component;
     result->role = spec_.role;
     result->units = std::move(outcome.units);
+    result->notes = std::move(outcome.notes);
     store_.Publish(id, std::move(result), std::move(outcome.metrics));
     published_ = true;
   }

@@ -29,6 +29,7 @@ struct TargetResult {
   std::string component;  // TargetSpec::component and role
   ComponentRole role = ComponentRole::kNone;
   std::vector<ComponentUnit> units;  // ProbeOutcome::units
+  std::vector<WorkloadNote> notes;   // ProbeOutcome::notes
 };
 
 // Engine-level facts rendered with every snapshot (build info, reloads).

@@ -13,6 +13,14 @@ nlohmann::json RowJson(const ComponentRow& row) {
   for (const ComponentUnit& u : row.units) {
     units.push_back({{"name", u.name}, {"status", HealthName(u.health)}, {"cause", u.cause}});
   }
+  nlohmann::json workloads = nlohmann::json::array();
+  for (const WorkloadNote& w : row.workloads) {
+    workloads.push_back({{"workload", w.workload},
+                         {"replicas", w.replicas},
+                         {"ready", w.ready},
+                         {"status", HealthName(w.health)},
+                         {"cause", w.cause}});
+  }
   nlohmann::json targets = nlohmann::json::array();
   for (const StatusTarget& t : row.targets) {
     targets.push_back({{"id", t.id},
@@ -36,6 +44,7 @@ nlohmann::json RowJson(const ComponentRow& row) {
           {"follows_from", row.follows_from.empty() ? nlohmann::json(nullptr)
                                                     : nlohmann::json(row.follows_from)},
           {"units", units},
+          {"workloads", workloads},
           {"targets", targets}};
 }
 

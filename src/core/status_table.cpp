@@ -80,13 +80,30 @@ Health RowHealth(const ComponentInfo& info, const ComponentRow& row, bool check_
   return Health::kDegraded;
 }
 
-// Fills expected, ready, health, cause, hint and runbook from units and checks.
+// The workloads' health: ok when every replica is ready, down when none is.
+Health WorkloadHealth(const std::vector<WorkloadNote>& notes) {
+  Health worst = Health::kOk;
+  for (const WorkloadNote& n : notes) {
+    if (Severity(n.health) > Severity(worst)) worst = n.health;
+  }
+  return worst;
+}
+
+// Fills expected, ready, health, cause, hint and runbook from units, checks
+// and workload notes. Units count the row when a service probe reports them;
+// otherwise the workloads' replicas do.
 void Summarize(const ComponentInfo& info, ComponentRow& row,
                const std::vector<const TargetResult*>& checks) {
   row.expected = static_cast<int>(row.units.size());
   row.ready = static_cast<int>(std::count_if(row.units.begin(), row.units.end(), [](const auto& u) {
     return u.health == Health::kOk;
   }));
+  if (row.units.empty()) {
+    for (const WorkloadNote& n : row.workloads) {
+      row.expected += static_cast<int>(n.replicas);
+      row.ready += static_cast<int>(n.ready);
+    }
+  }
   std::vector<std::string> check_causes;
   bool check_failed = false, check_unknown = false;
   const TargetResult* first_failed_check = nullptr;
@@ -99,8 +116,22 @@ void Summarize(const ComponentInfo& info, ComponentRow& row,
     if (!first_failed_check) first_failed_check = c;
   }
   row.health = RowHealth(info, row, check_failed, check_unknown);
+  const Health workloads = WorkloadHealth(row.workloads);
+  if (Severity(workloads) > Severity(row.health)) {
+    // With service units counted, Kubernetes' word alone makes the row degraded.
+    row.health = row.units.empty() || workloads != Health::kDown ? workloads : Health::kDegraded;
+  }
   if (row.health == Health::kOk) return;
-  row.cause = JoinCauses(row.units, check_causes).substr(0, 2 * kMaxDetailBytes);
+  std::string cause;
+  for (const WorkloadNote& n : row.workloads) {
+    if (n.cause.empty()) continue;
+    cause += (cause.empty() ? "" : "; ") + n.cause;
+    if (row.hint.empty()) row.hint = n.hint;
+    if (row.runbook.empty()) row.runbook = n.runbook;
+  }
+  const std::string probed = JoinCauses(row.units, check_causes);
+  if (!probed.empty()) cause += (cause.empty() ? "" : "; ") + probed;
+  row.cause = cause.substr(0, 2 * kMaxDetailBytes);
   for (const ComponentUnit& u : row.units) {
     if (u.health == Health::kOk) continue;
     if (row.hint.empty()) row.hint = u.hint;
@@ -109,7 +140,10 @@ void Summarize(const ComponentInfo& info, ComponentRow& row,
   if (row.hint.empty() && first_failed_check) {
     row.hint = std::string(ReasonHint(first_failed_check->status.reason()));
   }
-  if (row.health == Health::kDown || row.runbook.empty()) row.runbook = std::string(info.down_runbook);
+  const bool root_named = !row.workloads.empty() && !row.runbook.empty();
+  if (!root_named && (row.health == Health::kDown || row.runbook.empty())) {
+    row.runbook = std::string(info.down_runbook);
+  }
 }
 
 // Sets follows_from: the first dependency of the same cluster not ok.
@@ -158,6 +192,9 @@ StatusTable ComposeStatus(const Snapshot& snapshot) {
   for (const auto& [id, r] : results) {
     for (const ComponentUnit& u : r->units) {
       if (Acc* a = slot(r->cluster, u.component)) a->row.units.push_back(u);
+    }
+    for (const WorkloadNote& n : r->notes) {
+      if (Acc* a = slot(r->cluster, n.component)) a->row.workloads.push_back(n);
     }
     if (r->component.empty()) continue;
     Acc* a = slot(r->cluster, r->component);

@@ -36,6 +36,7 @@ struct ComponentRow {
   // (Connect down because Kafka brokers are), "" for a root cause or when ok.
   std::string follows_from;
   std::vector<ComponentUnit> units;
+  std::vector<WorkloadNote> workloads;  // what Kubernetes says of its workloads
   std::vector<StatusTarget> targets;
 };
 

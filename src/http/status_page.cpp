@@ -56,10 +56,16 @@ std::string RowId(const std::string& cluster, const std::string& key) {
 std::string Details(const ComponentRow& row) {
   std::string html = "<details id=\"" + Escape("more-" + row.cluster + "-" + row.key) +
                      "\"><summary>" + std::to_string(row.units.size()) + " units, " +
+                     (row.workloads.empty() ? "" : std::to_string(row.workloads.size()) + " workloads, ") +
                      std::to_string(row.targets.size()) + " targets</summary><ul>";
   for (const ComponentUnit& u : row.units) {
     html += "<li>" + Escape(u.name) + ": " + std::string(HealthName(u.health)) +
             (u.cause.empty() ? "" : " — " + Escape(u.cause)) + "</li>";
+  }
+  for (const WorkloadNote& w : row.workloads) {
+    html += "<li>" + Escape(w.workload) + ": " + std::to_string(w.ready) + "/" +
+            std::to_string(w.replicas) + " ready" + (w.cause.empty() ? "" : " — " + Escape(w.cause)) +
+            "</li>";
   }
   html += "</ul><table><tr><th>target</th><th>state</th><th>reason</th><th>detail</th></tr>";
   for (const StatusTarget& t : row.targets) {

@@ -6,7 +6,8 @@ import pathlib
 import re
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BACKENDS = ["zookeeper", "kafka", "kafka_connect", "schema_registry", "doris", "flink"]
+BACKENDS = ["zookeeper", "kafka", "kafka_connect", "schema_registry", "doris", "flink",
+            "kubernetes"]
 
 
 def config_section(page):

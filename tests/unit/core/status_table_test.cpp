@@ -173,6 +173,63 @@ TEST(StatusTable, HealthyPlatformExitsZeroAndTargetsWithoutComponentAreLeftOut) 
   EXPECT_EQ(CheckExitCode(t.overall), 0);
 }
 
+WorkloadNote ImagePull(std::string component, long long replicas) {
+  WorkloadNote n;
+  n.component = std::move(component);
+  n.workload = "StatefulSet data-platform/doris-fe";
+  n.replicas = replicas;
+  n.ready = 0;
+  n.health = Health::kDown;
+  n.cause = "doris-fe-0, doris-fe-1, doris-fe-2: ImagePullBackOff: apache/doris:2.0.3-fe-x86_64 "
+            "(manifest unknown)";
+  n.hint = "check the image";
+  n.runbook = "KubernetesPodImagePullBackOff";
+  return n;
+}
+
+TEST(StatusTable, KubernetesNamesTheRootBeforeWhatTheServiceProbesSee) {
+  Fixture f;
+  for (int i = 0; i < 3; ++i) {
+    f.Add("doris", "doris-fe-" + std::to_string(i), "doris_fe", ComponentRole::kUnit,
+          Status::Fail(Reason::kDns, "Could not resolve host"));
+  }
+  f.Add("kubernetes", "10.96.0.1:443", "kubernetes", ComponentRole::kUnit).notes = {
+      ImagePull("doris_fe", 3)};
+  const StatusTable t = f.Compose();
+  const ComponentRow& fe = RowOf(t, "doris_fe");
+  EXPECT_EQ(fe.expected, 3);  // the FE targets count it
+  EXPECT_EQ(fe.ready, 0);
+  EXPECT_EQ(fe.health, Health::kDown);
+  EXPECT_EQ(fe.cause.rfind("doris-fe-0, doris-fe-1, doris-fe-2: ImagePullBackOff: "
+                           "apache/doris:2.0.3-fe-x86_64 (manifest unknown); doris-fe-0, ",
+                           0),
+            0u)
+      << fe.cause;
+  EXPECT_EQ(fe.hint, "check the image");
+  EXPECT_EQ(fe.runbook, "KubernetesPodImagePullBackOff");
+  ASSERT_EQ(fe.workloads.size(), 1u);
+  EXPECT_EQ(RowOf(t, "kubernetes").health, Health::kOk);
+}
+
+TEST(StatusTable, AWorkloadAloneCountsItsReplicas) {
+  Fixture f;
+  WorkloadNote kafka;
+  kafka.component = "kafka_brokers";
+  kafka.replicas = 3;
+  kafka.ready = 2;
+  kafka.health = Health::kDegraded;
+  kafka.cause = "kafka-1: CrashLoopBackOff, 7 restarts, last exit Error";
+  kafka.runbook = "KubernetesPodCrashLooping";
+  f.Add("kubernetes", "api", "kubernetes", ComponentRole::kUnit).notes = {kafka};
+  const StatusTable t = f.Compose();
+  const ComponentRow& row = RowOf(t, "kafka_brokers");
+  EXPECT_EQ(row.expected, 3);
+  EXPECT_EQ(row.ready, 2);
+  EXPECT_EQ(row.health, Health::kDegraded);
+  EXPECT_EQ(row.cause, "kafka-1: CrashLoopBackOff, 7 restarts, last exit Error");
+  EXPECT_EQ(row.runbook, "KubernetesPodCrashLooping");
+}
+
 TEST(StatusJson, StableFieldNames) {
   const nlohmann::json body = nlohmann::json::parse(RenderStatusJson(Incident()));
   EXPECT_EQ(body["status"], "down");
@@ -190,6 +247,7 @@ TEST(StatusJson, StableFieldNames) {
             "KafkaConnectClusterUnavailable.md");
   EXPECT_EQ(connect["units"][0]["status"], "down");
   EXPECT_EQ(connect["targets"][0]["reason"], "refused");
+  EXPECT_TRUE(connect["workloads"].is_array());
   EXPECT_TRUE(body["components"][4]["follows_from"].is_null());
   EXPECT_TRUE(body["components"][4]["runbook_url"].is_null());
 }
