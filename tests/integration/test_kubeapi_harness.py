@@ -9,6 +9,7 @@ import shutil
 import sys
 
 import pytest
+import requests
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "harness")))
 
@@ -40,8 +41,9 @@ def test_server_ready_and_version(kubeapi):
 
 
 def test_probe_token_needs_rolebinding(kubeapi):
-    kubeapi.create_namespace(NS)
-    pods = object_path("Pod", NS)
+    ns = NS + "-rbac"
+    kubeapi.create_namespace(ns)
+    pods = object_path("Pod", ns)
     denied = kubeapi.get(pods, token=kubeapi.probe_token)
     assert denied.status_code == 403
     body = denied.json()
@@ -50,18 +52,30 @@ def test_probe_token_needs_rolebinding(kubeapi):
     # An unknown token is not authenticated at all.
     assert kubeapi.get(pods, token="not-a-token").status_code == 401
 
-    kubeapi.grant_probe_read(NS)
-    for path in (pods, object_path("StatefulSet", NS), object_path("Deployment", NS)):
+    kubeapi.grant_probe_read(ns)
+    for path in (pods, object_path("StatefulSet", ns), object_path("Deployment", ns)):
         r = kubeapi.get(path, token=kubeapi.probe_token)
         assert r.status_code == 200, (path, r.text)
-        assert r.json()["items"] == [] or path == pods
+        assert r.json()["items"] == []
+    # The in-cluster credential files work on their own (token + CA, as the probe reads them).
+    creds = kubeapi.write_probe_credentials(ns)
+    with open(os.path.join(creds, "token")) as f:
+        token = f.read()
+    with open(os.path.join(creds, "namespace")) as f:
+        assert f.read() == ns
+    r = requests.get(kubeapi.url + pods, headers={"Authorization": f"Bearer {token}"},
+                     verify=os.path.join(creds, "ca.crt"), timeout=10)
+    assert r.status_code == 200 and r.json()["kind"] == "PodList"
     # Read-only: the probe may not write.
-    r = kubeapi.request("POST", object_path("Pod", NS), token=kubeapi.probe_token,
+    r = kubeapi.request("POST", object_path("Pod", ns), token=kubeapi.probe_token,
                         body={"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
                               "spec": {"containers": [{"name": "c", "image": "busybox"}]}})
     assert r.status_code == 403
     # Other namespaces stay forbidden.
     assert kubeapi.get(object_path("Pod", "default"), token=kubeapi.probe_token).status_code == 403
+    # Removing the binding takes the access away again.
+    kubeapi.revoke_probe_read(ns)
+    assert kubeapi.get(pods, token=kubeapi.probe_token).status_code == 403
 
 
 def test_pod_waiting_reason_reads_back(kubeapi):
