@@ -1,5 +1,7 @@
 #include "kubernetes/kubernetes_parse.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "net/json.h"
@@ -29,6 +31,9 @@ std::int64_t Int(const json& o, const char* key, std::int64_t fallback) {
   const json& v = Field(o, key);
   return v.is_number_integer() ? v.get<std::int64_t>() : fallback;
 }
+
+// Replica counts as the API bounds them (int32, not negative), so sums stay small.
+std::int64_t Clamped(std::int64_t n) { return std::clamp<std::int64_t>(n, 0, 1'000'000); }
 
 std::map<std::string, std::string> StringMap(const json& o) {
   std::map<std::string, std::string> out;
@@ -128,8 +133,8 @@ Result<std::vector<Workload>> ParseWorkloadList(std::string_view body, std::stri
     w.kind = std::string(kind);
     w.name = Text(Field(item, "metadata"), "name");
     const json& spec = Field(item, "spec");
-    w.replicas = Int(spec, "replicas", 1);
-    w.ready_replicas = Int(Field(item, "status"), "readyReplicas", 0);
+    w.replicas = Clamped(Int(spec, "replicas", 1));
+    w.ready_replicas = Clamped(Int(Field(item, "status"), "readyReplicas", 0));
     const json& selector = Field(spec, "selector");
     w.match_labels = StringMap(Field(selector, "matchLabels"));
     w.has_match_expressions = Field(selector, "matchExpressions").is_array() &&
