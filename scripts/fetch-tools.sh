@@ -36,16 +36,15 @@ go_tool() {
   echo "fetch-tools: building $name $version (once; cached in $tools)"
   go install "$pkg@$version"
   echo "$pkg@$version" >"$stamp"
-  built=1
 }
 
-built=0
+# helm has by far the most modules to download: it builds in the background while the
+# rest is fetched (the go command locks its caches, so this is safe).
+go_tool helm helm.sh/helm/v4/cmd/helm "$HELM_VERSION" &
+helm_pid=$!
 go_tool jsonnet github.com/google/go-jsonnet/cmd/jsonnet "$JSONNET_VERSION"
 go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"
 go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"
-go_tool helm helm.sh/helm/v4/cmd/helm "$HELM_VERSION"
-# The binaries are kept; the build cache (GBs) is not needed again.
-[ "$built" = 0 ] || go clean -cache
 
 # The prometheus-operator module ships its CRDs (example/prometheus-operator-crd).
 crd_dir="$GOMODCACHE/github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION/example/prometheus-operator-crd"
@@ -69,4 +68,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     --no-deps --target "$py" $want
   echo "$want" >"$stamp"
 fi
+wait "$helm_pid"
+# The binaries are kept; the build cache (GBs) is not needed again.
+go clean -cache
 echo "$tools"
