@@ -9,8 +9,10 @@ only. Runs until Ctrl-C, then stops everything it started and removes its run di
 
 --incident reproduces the deployment report: a leftover deployment holds Kafka broker ids
 1 and 2 in ZooKeeper, so the expected brokers 1 and 2 crash with NodeExistsException, the
-Doris FEs/BEs never started (their names do not resolve), and a declared connector
-exists only as config.
+Doris FEs/BEs never started (their names do not resolve, and a real Kubernetes API server
+holds their pods in ImagePullBackOff on a tag that does not exist), and a declared
+connector exists only as config. The API server (kube-apiserver on kine) is built from
+source the first time, cached under build/ (scripts/test.sh builds it too).
 
 --scenario breaks a healthy platform once it is up, so the alert can be watched arriving:
   broker-id-collision   broker 2 is killed and another deployment registers id 2
@@ -39,12 +41,14 @@ from harness.alerting import AlertStack  # noqa: E402
 from harness.connect import ConnectCluster  # noqa: E402
 from harness.kafka import KafkaZkCluster  # noqa: E402
 from harness.kraft import KafkaKraftCluster  # noqa: E402
+from harness.kubeapi import KubeApiServer  # noqa: E402
 from harness.mariadb import MariaDbServer  # noqa: E402
 from harness.streamprobe import Streamprobe  # noqa: E402
 from harness.tools import KafkaTools  # noqa: E402
 from harness.wait import wait_until  # noqa: E402
 from harness.zookeeper import ZooKeeperEnsemble  # noqa: E402
 from simctl import DorisSim, FlinkSim, SchemaRegistrySim  # noqa: E402
+from record_kubernetes_fixtures import NS as K8S_NAMESPACE, stage as stage_report_pods  # noqa: E402
 
 
 # Each expected broker has its own loopback address, as each pod has its own name.
@@ -80,6 +84,39 @@ def kraft_cluster_text(kraft):
       bootstrap: {yaml_list(kraft.bootstrap_servers.split(','))}
       kraft:
         controllers: {yaml_list(c.bootstrap for c in kraft.controllers)}
+"""
+
+
+def start_kubernetes(files):
+    """A real API server with the report's pods (Doris FE/BE in ImagePullBackOff) and a
+    kubeconfig naming its CA and the probe user's token file; returns (server, kubeconfig)."""
+    api = KubeApiServer()
+    api.create_namespace(K8S_NAMESPACE)
+    api.grant_probe_read(K8S_NAMESPACE)
+    api.install_flink_crds()
+    stage_report_pods(api)
+    (files / "k8s-token").write_text(api.probe_token + "\n")
+    kubeconfig = files / "kubeconfig"
+    kubeconfig.write_text(f"""apiVersion: v1
+kind: Config
+current-context: demo
+contexts: [{{name: demo, context: {{cluster: demo, user: streamprobe}}}}]
+clusters: [{{name: demo, cluster: {{server: '{api.url}', certificate-authority: '{api.ca_path}'}}}}]
+users: [{{name: streamprobe, user: {{tokenFile: k8s-token}}}}]
+""")
+    return api, kubeconfig
+
+
+def kubernetes_text(kubeconfig):
+    """Only the Doris workloads: the demo's other services run for real, not in pods."""
+    if kubeconfig is None:
+        return ""
+    return f"""    kubernetes:
+      kubeconfig: '{kubeconfig}'
+      namespace: {K8S_NAMESPACE}
+      workloads:
+        - {{component: doris_fe, statefulset: doris-fe}}
+        - {{component: doris_be, statefulset: doris-be}}
 """
 
 
@@ -125,7 +162,7 @@ clusters:
     flink:
       jobmanager: '{flink.url}'
       expected_jobs: [orders-enrichment, clickstream-sessionizer]
-{kraft_cluster_text(platform.get("kraft"))}"""
+{kubernetes_text(platform.get("kubeconfig"))}{kraft_cluster_text(platform.get("kraft"))}"""
 
 
 # ------------------------------------------------------------------ scenarios
@@ -245,6 +282,11 @@ def start_platform(args, stack):
     secret = files / "doris-password"
     secret.write_text("demo\n")
     os.environ["DEMO_SQL_PASSWORD"] = p["mariadb"].password
+    if args.incident:
+        say("starting a Kubernetes API server holding the Doris pods in ImagePullBackOff "
+            "(the first run builds it: several minutes)...")
+        api, p["kubeconfig"] = start_kubernetes(files)
+        stack.append(api)
     p["sp"] = Streamprobe(config_text(args, p, secret), port=args.port, timeout=90)
     stack.append(p["sp"])
     return p

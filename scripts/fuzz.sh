@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 build_dir="${FUZZ_BUILD_DIR:-build-fuzz}"
-targets="${FUZZ_TARGETS:-zookeeper kafka kafka_connect schema_registry doris flink config}"
+targets="${FUZZ_TARGETS:-zookeeper kafka kafka_connect schema_registry doris flink kubernetes config}"
 
 launcher=()
 if command -v ccache >/dev/null; then

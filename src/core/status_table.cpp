@@ -89,6 +89,60 @@ Health WorkloadHealth(const std::vector<WorkloadNote>& notes) {
   return worst;
 }
 
+// True when a unit in trouble names a cause of its own (a runbook other than
+// the component's generic one for a unit down), e.g. a foreign broker
+// registration: then it leads the row, before what Kubernetes says.
+bool UnitsNameTheirCause(const ComponentInfo& info, const ComponentRow& row) {
+  return std::any_of(row.units.begin(), row.units.end(), [&](const ComponentUnit& u) {
+    return u.health != Health::kOk && !u.runbook.empty() && u.runbook != info.unit_runbook;
+  });
+}
+
+std::string Joined(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + "; " + b;
+}
+
+// Sets cause, hint and runbook. The workloads' word (a pod that cannot pull its
+// image: the service probes only see a name that does not resolve) leads,
+// unless the units name a cause of their own; `probed` is the units' and
+// checks' causes.
+void NameTheCause(const ComponentInfo& info, ComponentRow& row, const std::string& probed,
+                  const TargetResult* first_failed_check) {
+  std::string workloads;
+  for (const WorkloadNote& n : row.workloads) workloads = Joined(workloads, n.cause);
+  const bool units_first = UnitsNameTheirCause(info, row);
+  row.cause = (units_first ? Joined(probed, workloads) : Joined(workloads, probed))
+                  .substr(0, 2 * kMaxDetailBytes);
+  auto take = [&](const std::string& hint, const std::string& runbook) {
+    if (row.hint.empty()) row.hint = hint;
+    if (row.runbook.empty()) row.runbook = runbook;
+  };
+  auto from_units = [&] {
+    for (const ComponentUnit& u : row.units) {
+      if (u.health != Health::kOk) take(u.hint, u.runbook);
+    }
+  };
+  auto from_workloads = [&] {
+    for (const WorkloadNote& n : row.workloads) {
+      if (!n.cause.empty()) take(n.hint, n.runbook);
+    }
+  };
+  if (units_first) {
+    from_units();
+    from_workloads();
+  } else {
+    from_workloads();
+    from_units();
+  }
+  if (row.hint.empty() && first_failed_check) {
+    row.hint = std::string(ReasonHint(first_failed_check->status.reason()));
+  }
+  const bool root_named = units_first || (!workloads.empty() && !row.runbook.empty());
+  if (!root_named && (row.health == Health::kDown || row.runbook.empty())) {
+    row.runbook = std::string(info.down_runbook);
+  }
+}
+
 // Fills expected, ready, health, cause, hint and runbook from units, checks
 // and workload notes. Units count the row when a service probe reports them;
 // otherwise the workloads' replicas do.
@@ -122,28 +176,7 @@ void Summarize(const ComponentInfo& info, ComponentRow& row,
     row.health = row.units.empty() || workloads != Health::kDown ? workloads : Health::kDegraded;
   }
   if (row.health == Health::kOk) return;
-  std::string cause;
-  for (const WorkloadNote& n : row.workloads) {
-    if (n.cause.empty()) continue;
-    cause += (cause.empty() ? "" : "; ") + n.cause;
-    if (row.hint.empty()) row.hint = n.hint;
-    if (row.runbook.empty()) row.runbook = n.runbook;
-  }
-  const std::string probed = JoinCauses(row.units, check_causes);
-  if (!probed.empty()) cause += (cause.empty() ? "" : "; ") + probed;
-  row.cause = cause.substr(0, 2 * kMaxDetailBytes);
-  for (const ComponentUnit& u : row.units) {
-    if (u.health == Health::kOk) continue;
-    if (row.hint.empty()) row.hint = u.hint;
-    if (row.runbook.empty()) row.runbook = u.runbook;
-  }
-  if (row.hint.empty() && first_failed_check) {
-    row.hint = std::string(ReasonHint(first_failed_check->status.reason()));
-  }
-  const bool root_named = !row.workloads.empty() && !row.runbook.empty();
-  if (!root_named && (row.health == Health::kDown || row.runbook.empty())) {
-    row.runbook = std::string(info.down_runbook);
-  }
+  NameTheCause(info, row, JoinCauses(row.units, check_causes), first_failed_check);
 }
 
 // Sets follows_from: the first dependency of the same cluster not ok.

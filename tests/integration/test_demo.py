@@ -12,9 +12,11 @@ import tempfile
 import threading
 
 import pytest
+import requests
 
 from harness.alerting import tool
 from harness.ports import free_port
+from harness.wait import wait_until
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -94,3 +96,51 @@ def test_demo_scenario_pages_and_ctrl_c_leaves_nothing(short_tmp):
     assert proc.returncode == 0, "\n".join(seen)
     assert processes_mentioning(run_dir) == []
     assert list(tmp_path.iterdir()) == [], "no directory left behind"
+
+
+def test_incident_status_page_names_the_image_pull(short_tmp):
+    """--incident: the Doris rows of the status table name the image pull from Kubernetes,
+    the Kafka row the foreign registrations; Ctrl-C leaves nothing."""
+    try:
+        tool("prometheus"), tool("prometheus-alertmanager")
+    except FileNotFoundError as e:
+        pytest.skip(str(e))
+    env = {k: v for k, v in os.environ.items() if k != "STREAMPROBE_RUN_DIR"}
+    env["TMPDIR"] = str(short_tmp)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo.py"), "--port", str(port),
+                             "--incident"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    out, seen = queue.Queue(), []
+    threading.Thread(target=lines_of, args=(proc, out), daemon=True).start()
+    try:
+        config = read_until(out, "config ", 900, seen).split()[-1]  # builds the API server if needed
+        run_dir = str(pathlib.Path(config).parents[1])
+        rows = {}
+
+        def named():
+            body = requests.get(f"http://127.0.0.1:{port}/api/v1/status", timeout=5).json()
+            rows.update({r["component"]: r for r in body["components"]})
+            return ("ImagePullBackOff" in rows.get("doris_fe", {}).get("cause", "")
+                    and "ImagePullBackOff" in rows.get("doris_be", {}).get("cause", "")
+                    and "foreign" in rows.get("kafka_brokers", {}).get("cause", ""))
+
+        wait_until(named, 120, interval=1, what="Doris rows naming the image pull")
+        assert rows["doris_fe"]["cause"].startswith(
+            "doris-fe-0, doris-fe-1, doris-fe-2: ImagePullBackOff: apache/doris:2.0.3-fe-x86_64 "
+            "(manifest unknown)"), rows["doris_fe"]
+        assert (rows["doris_fe"]["ready"], rows["doris_fe"]["expected"]) == (0, 3)
+        assert rows["doris_be"]["cause"].startswith("doris-be-0, doris-be-1, doris-be-2: ImagePullBackOff: "
+                                                    "apache/doris:2.0.3-be-x86_64"), rows["doris_be"]
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=5).text
+        assert "ImagePullBackOff: apache/doris:2.0.3-fe-x86_64 (manifest unknown)" in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    read_until(out, "stopped; nothing left running", 5, seen)
+    assert proc.returncode == 0, "\n".join(seen)
+    assert processes_mentioning(run_dir) == []
+    assert list(short_tmp.iterdir()) == [], "no directory left behind"

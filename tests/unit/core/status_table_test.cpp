@@ -230,6 +230,26 @@ TEST(StatusTable, AWorkloadAloneCountsItsReplicas) {
   EXPECT_EQ(row.runbook, "KubernetesPodCrashLooping");
 }
 
+TEST(StatusTable, AUnitNamingItsOwnCauseLeadsBeforeTheCrashLoopItCauses) {
+  Fixture f;
+  const std::string foreign = "registered by a live foreign broker; do not delete the znodes";
+  f.Add("kafka", "b:9092", "kafka_brokers", ComponentRole::kUnit).units = {
+      Broker(0, Health::kOk), Broker(1, Health::kDown, foreign), Broker(2, Health::kOk)};
+  WorkloadNote crash;
+  crash.component = "kafka_brokers";
+  crash.replicas = 3;
+  crash.ready = 2;
+  crash.health = Health::kDegraded;
+  crash.cause = "kafka-1: CrashLoopBackOff, 7 restarts, last exit Error";
+  crash.hint = "read the previous run's log";
+  crash.runbook = "KubernetesPodCrashLooping";
+  f.Add("kubernetes", "api", "kubernetes", ComponentRole::kUnit).notes = {crash};
+  const StatusTable t = f.Compose();
+  const ComponentRow& row = RowOf(t, "kafka_brokers");
+  EXPECT_EQ(row.cause, "id 1 (127.0.0.31): " + foreign + "; " + crash.cause);
+  EXPECT_EQ(row.runbook, "KafkaBrokerIdRegisteredByForeignHost");
+}
+
 TEST(StatusJson, StableFieldNames) {
   const nlohmann::json body = nlohmann::json::parse(RenderStatusJson(Incident()));
   EXPECT_EQ(body["status"], "down");
