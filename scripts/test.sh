@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, fetches the Kafka/ZooKeeper/Connect
-# jars (cached under the build dir), builds with warnings as errors, and runs
+# jars and builds the deployment tools and a Kubernetes API server (all cached under
+# the build dir), builds with warnings as errors, and runs
 # unit tests, simulator tests and the integration suites against real systems.
 # Then, in a second build dir with AddressSanitizer and UndefinedBehaviorSanitizer,
 # the unit tests, the engine suite and the Flink suite again; and last each
@@ -20,6 +21,10 @@ fi
 scripts/install-deps.sh
 scripts/fetch-jars.sh "$build_dir"
 scripts/fetch-tools.sh "$build_dir" >/dev/null   # helm, kustomize, jsonnet, kubeconform, dashboards SDK
+# kube-apiserver and kine for the kubernetes suites and the incident demo, built once
+# from their Go modules (the first time about 10 minutes on 2 cores; cached after).
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
+tests/harness/kubeapi/build.sh "$build_dir"
 cmake -S . -B "$build_dir" -G Ninja -DSTREAMPROBE_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 # Integration suites are RUN_SERIAL; unit tests run beside each other.
