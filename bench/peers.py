@@ -220,7 +220,14 @@ def populate(cluster, loader, partitions, groups, messages):
     Group bench-0 is committed alone first: that creates __consumer_offsets, whose leaders
     come late while brokers still create tens of thousands of logs."""
     bootstrap = cluster.bootstrap_servers
-    kafka_scale.create_topics(loader, bootstrap, partitions // PARTITIONS_PER_TOPIC, PARTITIONS_PER_TOPIC)
+    for attempt in range(5):  # a ZooKeeper-mode controller creating 50k partitions times requests out;
+        try:                  # a rerun finds the topics created meanwhile as existing (not an error)
+            kafka_scale.create_topics(loader, bootstrap, partitions // PARTITIONS_PER_TOPIC, PARTITIONS_PER_TOPIC)
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 4:
+                raise
+            time.sleep(30)
     commit_with_retries(loader, bootstrap, 1, attempts=10)
     commit_with_retries(loader, bootstrap, groups, attempts=2)
     kafka_scale.produce_some(cluster, "scale-0", messages)
@@ -463,12 +470,11 @@ def run_size(size, partitions, groups, args, peers, loader):
         sample = sample_groups(groups, args.sample_groups)
         reference = reference_lag(cluster, sample)
         print(f"kafka-consumer-groups --describe: {len(reference)} partitions of {len(sample)} groups")
-        version, binary, reason = peers["Burrow"]
+        version, binary, _ = peers["Burrow"]
         if binary and args.kafka == "kafka4":
             print("Burrow: skipped, it does not decode Kafka 4's offset commits")
         elif binary:
-            with contextlib.ExitStack() as burrow_stack:
-                burrow = burrow_stack.enter_context(Burrow(binary, cluster.bootstrap_servers, zk.connect_string))
+            with Burrow(binary, cluster.bootstrap_servers, zk.connect_string) as burrow:
                 burrow.start(timeout=120)
                 wait_for_burrow(burrow, reference)
                 at_once = lag_at_once(cluster, args, groups, sample, burrow)
