@@ -71,7 +71,9 @@ std::optional<Trouble> PodTrouble(const Pod& pod) {
 std::string GroupTroubles(const std::vector<std::pair<std::string, Trouble>>& troubles,
                           std::string* hint, std::string* runbook) {
   std::vector<std::pair<std::string, std::string>> groups;  // what -> pod names
-  for (const auto& [pod, t] : troubles) {
+  for (const auto& entry : troubles) {  // no structured binding: clang 14 cannot capture one
+    const std::string& pod = entry.first;
+    const Trouble& t = entry.second;
     if (hint->empty() || (runbook->empty() && !t.runbook.empty())) {
       *hint = t.hint;
       *runbook = t.runbook;
