@@ -22,7 +22,8 @@ NS = "probe-test"
 @pytest.fixture(scope="module")
 def kubeapi():
     tools = os.path.join(build_dir(), "tools")
-    if not shutil.which(os.environ.get("GO", "go")) and not os.path.exists(os.path.join(tools, "kube-apiserver")):
+    have_go = shutil.which(os.environ.get("GO", "go")) or os.path.exists("/usr/local/go/bin/go")
+    if not have_go and not os.path.exists(os.path.join(tools, "kube-apiserver")):
         pytest.skip("no Go toolchain to build kube-apiserver (tests/harness/kubeapi/build.sh)")
     api = KubeApiServer()
     try:
