@@ -1,8 +1,8 @@
 // The kubernetes probe: per round and configured namespace, LIST pods and the
 // StatefulSets, Deployments and Flink operator resources the workloads name,
 // through the API server with a bearer token read from token_file each round
-// (ServiceAccount tokens rotate). Read-only: get/list on exactly those
-// resources (deploy/kubernetes/rbac.yaml). I/O only through HttpClient; every
+// (ServiceAccount tokens rotate). Read-only: list on exactly those resources
+// (the chart's Role: deploy/helm/streamprobe/templates/rbac.yaml). I/O only through HttpClient; every
 // request ends by ctx.deadline. The token never reaches a log, label or page.
 #pragma once
 

@@ -156,9 +156,11 @@ EXTRAS = ["--set", "webConfig.secretName=streamprobe-web",
           "--set", "credentials.files[0].secretName=kafka-client",
           "--set", "credentials.files[0].mountPath=/etc/streamprobe/secrets/kafka",
           "--set", "serviceMonitor.labels.release=kube-prometheus-stack"]
+KUBERNETES = ["--set", "kubernetes.enabled=true", "--set", "kubernetes.namespaces={data-platform,flink}"]
 
 
-@pytest.mark.parametrize("values", [[], HA, EXTRAS], ids=["default", "ha", "web-config-and-secret-files"])
+@pytest.mark.parametrize("values", [[], HA, EXTRAS, KUBERNETES],
+                         ids=["default", "ha", "web-config-and-secret-files", "kubernetes"])
 def test_helm_lint(tools, values):
     out = run([tool(tools, "helm"), "lint", "--strict", CHART, *values])
     assert "0 chart(s) failed" in out.stdout
@@ -225,6 +227,32 @@ def test_helm_network_policy(tools):
     assert ingress["ports"] == [{"port": "http", "protocol": "TCP"}] and ingress["from"]
     ports = {(p["port"], p["protocol"]) for rule in np["spec"]["egress"] for p in rule["ports"]}
     assert {(53, "UDP"), (53, "TCP"), (2181, "TCP"), (9092, "TCP"), (8083, "TCP"), (8030, "TCP")} <= ports
+
+
+def test_helm_kubernetes_backend_rbac(tools):
+    """The kubernetes backend gets its token and get/list/watch on exactly the resources it
+    reads, per namespace, nothing cluster-wide; without it no token is mounted."""
+    objs = by_kind(helm_template(tools, *KUBERNETES))
+    assert "ClusterRole" not in objs and "ClusterRoleBinding" not in objs
+    assert sorted(r["metadata"]["namespace"] for r in objs["Role"]) == ["data-platform", "flink"]
+    for role in objs["Role"]:
+        granted = {(g, r, v) for rule in role["rules"] for g in rule["apiGroups"]
+                   for r in rule["resources"] for v in rule["verbs"]}
+        assert granted == {(g, r, v) for g, r in (("", "pods"), ("apps", "statefulsets"),
+                                                 ("apps", "deployments"),
+                                                 ("flink.apache.org", "flinkdeployments"),
+                                                 ("flink.apache.org", "flinksessionjobs"))
+                           for v in ("get", "list", "watch")}
+    (sa,) = objs["ServiceAccount"]
+    for binding in objs["RoleBinding"]:
+        assert binding["subjects"] == [{"kind": "ServiceAccount", "name": sa["metadata"]["name"],
+                                        "namespace": "data-platform"}]  # the release's
+    (deploy,) = objs["Deployment"]
+    assert deploy["spec"]["template"]["spec"]["automountServiceAccountToken"] is True
+    (np,) = objs["NetworkPolicy"]
+    ports = {p["port"] for rule in np["spec"]["egress"] for p in rule["ports"]}
+    assert {443, 6443} <= ports
+    assert "Role" not in by_kind(helm_template(tools))
 
 
 def test_helm_ha_pair(tools):
@@ -309,6 +337,7 @@ def rendered_sets(tools):
         "helm-default": helm_template(tools),
         "helm-ha": helm_template(tools, *HA),
         "helm-extras": helm_template(tools, *EXTRAS),
+        "helm-kubernetes": helm_template(tools, *KUBERNETES),
         "kustomize-data-platform": kustomize(tools, OVERLAY),
     }
 
