@@ -25,8 +25,16 @@ local replaceOnce(what, s, from, to) =
     StreamprobeTargetRoundsStalled: ['> 300', '> %g' % t.streamprobeRoundStalledSeconds],
   },
 
+  // record -> [literal in the shipped expression, its configured form]
+  local recordParams = {
+    'streamprobe:kube_platform_namespace:info': ['namespace=~"data-platform"', cfg.platformNamespaceSelector],
+  },
+
   local configureRule(rule) =
-    if !std.objectHas(rule, 'alert') then rule
+    if !std.objectHas(rule, 'alert') then
+      if std.objectHas(rule, 'record') && std.objectHas(recordParams, rule.record) then rule {
+        expr: replaceOnce(rule.record, rule.expr, recordParams[rule.record][0], recordParams[rule.record][1]),
+      } else rule
     else rule {
       [if std.objectHas(exprParams, rule.alert) then 'expr']:
         replaceOnce(rule.alert, rule.expr, exprParams[rule.alert][0], exprParams[rule.alert][1]),

@@ -7,6 +7,11 @@
     // Service's name, `streamprobe`.
     streamprobeSelector: 'job="streamprobe"',
 
+    // The platform's namespaces for the optional kube-state-metrics group
+    // (rules/kubernetes.rules.yml): the one matcher its recording rule
+    // streamprobe:kube_platform_namespace:info uses, e.g. 'namespace=~"data-platform|flink"'.
+    platformNamespaceSelector: 'namespace=~"data-platform"',
+
     // runbook_url of every alert: std.format(runbookURLPattern, alertname).
     // Point it at your fork or an internal wiki that mirrors docs/runbooks/.
     runbookURLPattern: 'https://github.com/streamprobe/streamprobe/blob/main/docs/runbooks/%s.md',

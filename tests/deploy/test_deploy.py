@@ -121,8 +121,12 @@ def test_mixin_config_sets_runbooks_thresholds_and_selector(tools):
     alerts = jsonnet(tools, """((import 'mixin.libsonnet') + {_config+:: {
         runbookURLPattern: 'https://wiki.example/runbooks/%s',
         streamprobeSelector: 'job="platform-probe"',
+        platformNamespaceSelector: 'namespace=~"data-platform|flink"',
         thresholds+: {kafkaConsumerGroupLagSeconds: 1800, dorisBackendDiskUsedRatio: 0.9},
       }})""" + ".prometheusAlerts")
+    records = {r["record"]: r for g in alerts["groups"] for r in g["rules"] if "record" in r}
+    assert 'kube_namespace_created{namespace=~"data-platform|flink"}' in \
+        records["streamprobe:kube_platform_namespace:info"]["expr"]
     rules = {r["alert"]: r for g in alerts["groups"] for r in g["rules"] if "alert" in r}
     assert all(r["annotations"]["runbook_url"] == f"https://wiki.example/runbooks/{name}"
                for name, r in rules.items())
