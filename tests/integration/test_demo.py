@@ -62,56 +62,61 @@ def short_tmp():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def test_demo_scenario_pages_and_ctrl_c_leaves_nothing(short_tmp):
+def start_demo(tmp_path, *args):
+    """scripts/demo.py with `args`, its every temporary directory under tmp_path; returns
+    (process, queue of its output lines, list of lines seen)."""
     try:
         tool("prometheus"), tool("prometheus-alertmanager")
     except FileNotFoundError as e:
         pytest.skip(str(e))
-    tmp_path = short_tmp
     env = {k: v for k, v in os.environ.items() if k != "STREAMPROBE_RUN_DIR"}
-    env["TMPDIR"] = str(tmp_path)  # every temporary directory of the demo lands here
-    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo.py"), "--port", str(free_port()),
-                             "--scenario", "zk-quorum-lost"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env)
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo.py"), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     out, seen = queue.Queue(), []
     threading.Thread(target=lines_of, args=(proc, out), daemon=True).start()
+    return proc, out, seen
+
+
+def ctrl_c(proc):
+    """Ctrl-C, as a newcomer stops the demo; kills it after 90 s (and fails)."""
+    proc.send_signal(signal.SIGINT)
     try:
-        config = read_until(out, "config ", 300, seen).split()[-1]
-        run_dir = str(pathlib.Path(config).parents[1])
-        assert run_dir.startswith(str(tmp_path))
-        read_until(out, "scenario zk-quorum-lost:", 240, seen)
-        read_until(out, "FIRING [critical] ZookeeperQuorumLost cluster=demo", 180, seen)
-        assert processes_mentioning(run_dir), "the platform runs from the run directory"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        proc.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+
+
+def assert_nothing_left(proc, out, seen, run_dir, tmp_path):
     read_until(out, "stopped; nothing left running", 5, seen)
-    paged = [line for line in seen if "notification: FIRING" in line]
-    assert paged == [next(line for line in seen if "ZookeeperQuorumLost" in line and "FIRING" in line)], \
-        "the quorum loss pages alone (its member and Kafka alerts are inhibited):\n" + "\n".join(paged)
     assert proc.returncode == 0, "\n".join(seen)
     assert processes_mentioning(run_dir) == []
     assert list(tmp_path.iterdir()) == [], "no directory left behind"
 
 
+def test_demo_scenario_pages_and_ctrl_c_leaves_nothing(short_tmp):
+    proc, out, seen = start_demo(short_tmp, "--port", str(free_port()), "--scenario", "zk-quorum-lost")
+    try:
+        config = read_until(out, "config ", 300, seen).split()[-1]
+        run_dir = str(pathlib.Path(config).parents[1])
+        assert run_dir.startswith(str(short_tmp))
+        read_until(out, "scenario zk-quorum-lost:", 240, seen)
+        read_until(out, "FIRING [critical] ZookeeperQuorumLost cluster=demo", 180, seen)
+        assert processes_mentioning(run_dir), "the platform runs from the run directory"
+    finally:
+        ctrl_c(proc)
+    assert_nothing_left(proc, out, seen, run_dir, short_tmp)
+    paged = [line for line in seen if "notification: FIRING" in line]
+    assert paged == [next(line for line in seen if "ZookeeperQuorumLost" in line and "FIRING" in line)], \
+        "the quorum loss pages alone (its member and Kafka alerts are inhibited):\n" + "\n".join(paged)
+
+
 def test_incident_status_page_names_the_image_pull(short_tmp):
     """--incident: the Doris rows of the status table name the image pull from Kubernetes,
     the Kafka row the foreign registrations; Ctrl-C leaves nothing."""
-    try:
-        tool("prometheus"), tool("prometheus-alertmanager")
-    except FileNotFoundError as e:
-        pytest.skip(str(e))
-    env = {k: v for k, v in os.environ.items() if k != "STREAMPROBE_RUN_DIR"}
-    env["TMPDIR"] = str(short_tmp)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "demo.py"), "--port", str(port),
-                             "--incident"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    out, seen = queue.Queue(), []
-    threading.Thread(target=lines_of, args=(proc, out), daemon=True).start()
+    proc, out, seen = start_demo(short_tmp, "--port", str(port), "--incident")
     try:
         config = read_until(out, "config ", 900, seen).split()[-1]  # builds the API server if needed
         run_dir = str(pathlib.Path(config).parents[1])
@@ -134,13 +139,5 @@ def test_incident_status_page_names_the_image_pull(short_tmp):
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=5).text
         assert "ImagePullBackOff: apache/doris:2.0.3-fe-x86_64 (manifest unknown)" in page
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    read_until(out, "stopped; nothing left running", 5, seen)
-    assert proc.returncode == 0, "\n".join(seen)
-    assert processes_mentioning(run_dir) == []
-    assert list(short_tmp.iterdir()) == [], "no directory left behind"
+        ctrl_c(proc)
+    assert_nothing_left(proc, out, seen, run_dir, short_tmp)

@@ -4,37 +4,25 @@
 #include <gtest/gtest.h>
 
 #include "kafka/kafka_round.h"
+#include "support/published_targets.h"
 
 namespace streamprobe {
 namespace {
 
 struct Store {
-  SnapshotStore store;
-  std::vector<std::string> ids;
-  std::vector<std::shared_ptr<TargetResult>> results;
+  testing::PublishedTargets targets;
 
   TargetResult& Add(const std::string& system, const std::string& name, std::string component,
                     Status status = Status::Ok()) {
-    auto r = std::make_shared<TargetResult>();
-    r->cluster = "platform";
-    r->system = system;
-    r->name = name;
-    r->status = std::move(status);
-    r->component = std::move(component);
-    r->role = ComponentRole::kUnit;
-    ids.push_back("platform/" + system + "/" + name);
-    results.push_back(r);
-    return *r;
+    return targets.Add(system, name, std::move(component), ComponentRole::kUnit, std::move(status));
   }
 
   std::pair<bool, std::string> Judge(const std::string& text, const std::string& cluster = "") {
-    store.Reset({}, ids);
-    for (std::size_t i = 0; i < ids.size(); ++i) store.Publish(ids[i], results[i]);
     std::string error;
     auto c = ParseWaitCondition(text, cluster, &error);
     EXPECT_TRUE(c.has_value()) << error;
     if (!c) return {false, error};
-    const auto snapshot = store.Current();
+    const auto snapshot = targets.Current();
     return c->judge(*snapshot, ComposeStatus(*snapshot));
   }
 };
@@ -55,7 +43,7 @@ TEST(WaitConditions, ZookeeperQuorumHoldsWithAMajority) {
   auto [held, note] = s.Judge("zookeeper-quorum");
   EXPECT_FALSE(held);
   EXPECT_EQ(note, "ZooKeeper ensemble 1/3 (down)");
-  s.results[1]->status = Status::Ok();
+  s.targets[1].status = Status::Ok();
   EXPECT_TRUE(s.Judge("zookeeper-quorum").first);
 }
 

@@ -6,34 +6,20 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status_render.h"
+#include "support/published_targets.h"
 
 namespace streamprobe {
 namespace {
 
 struct Fixture {
-  SnapshotStore store;
-  std::vector<std::string> ids;
-  std::vector<std::shared_ptr<TargetResult>> results;
+  testing::PublishedTargets targets;
 
   TargetResult& Add(const std::string& system, const std::string& name, std::string component,
                     ComponentRole role, Status status = Status::Ok()) {
-    auto r = std::make_shared<TargetResult>();
-    r->cluster = "platform";
-    r->system = system;
-    r->name = name;
-    r->status = std::move(status);
-    r->component = std::move(component);
-    r->role = role;
-    ids.push_back("platform/" + system + "/" + name);
-    results.push_back(r);
-    return *r;
+    return targets.Add(system, name, std::move(component), role, std::move(status));
   }
 
-  StatusTable Compose() {
-    store.Reset({}, ids);
-    for (std::size_t i = 0; i < ids.size(); ++i) store.Publish(ids[i], results[i]);
-    return ComposeStatus(*store.Current());
-  }
+  StatusTable Compose() { return ComposeStatus(*targets.Current()); }
 };
 
 ComponentUnit Broker(int id, Health health, std::string cause = "") {
